@@ -1,0 +1,1 @@
+"""Exports: reports, tables and figures."""

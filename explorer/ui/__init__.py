@@ -1,0 +1,1 @@
+"""Qt user interface: item models, panels, plots and the main window."""
