@@ -1,0 +1,253 @@
+"""Internal-consistency audit: does the trial's report hang together?
+
+Every check is one of three levels with one plain-language sentence:
+
+``pass``
+    The figures agree (within what printing them allows).
+``note``
+    They differ in a way a known cause explains (rounding, a model's simplification,
+    a different test), or a figure rests on a stated assumption: worth knowing.
+``warn``
+    They disagree beyond what rounding or the stated methods allow: check the source.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from explorer.evidence import Evidence, TimeToEventEndpoint
+from explorer.stats import binary
+
+from .counts import CountFit
+from .design import DesignResult
+from .figures import Figure, FigureSet, format_number
+
+PASS, NOTE, WARN = "pass", "note", "warn"
+LEVELS = (PASS, NOTE, WARN)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency check: its level, one sentence, and the figures it involves."""
+
+    id: str
+    level: str
+    message: str
+    figures: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown check level {self.level!r}")
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "level": self.level, "message": self.message, "figures": list(self.figures)}
+
+
+def run_checks(
+    evidence: Evidence,
+    figures: FigureSet,
+    fits: list[CountFit],
+    design_result: DesignResult | None,
+) -> list[Check]:
+    """Every check that applies to ``evidence``, in reading order."""
+    checks: list[Check] = []
+    checks += _population_checks(evidence, figures)
+    checks += _interval_checks(figures)
+    for ep in evidence.endpoints:
+        if isinstance(ep, TimeToEventEndpoint):
+            checks += _effect_checks(evidence, ep, figures)
+            checks += _exponential_checks(evidence, ep, figures)
+    checks += _count_checks(fits)
+    if design_result is not None:
+        checks += _design_checks(evidence, figures, design_result)
+    return checks
+
+
+def _population_checks(evidence: Evidence, figures: FigureSet) -> list[Check]:
+    out: list[Check] = []
+    randomised = next((p for p in evidence.populations if p.kind == "randomised"), None)
+    if randomised is None or randomised.total is None:
+        return out
+    total = randomised.total.value
+    ids = [f"population.{randomised.id}.total"]
+    if randomised.by_arm:
+        arm_sum = sum(m.value for m in randomised.by_arm.values())
+        arm_ids = [f"population.{randomised.id}.{a}" for a in randomised.by_arm]
+        parts = " + ".join(format_number(m.value) for m in randomised.by_arm.values())
+        if math.isclose(arm_sum, total):
+            out.append(Check("arms_sum", PASS, f"The arms add up to the randomised total ({parts} = {format_number(total)}).", (*ids, *arm_ids)))
+        else:
+            out.append(Check("arms_sum", WARN, f"The arms ({parts} = {format_number(arm_sum)}) do not add up to the {format_number(total)} randomised.", (*ids, *arm_ids)))
+        # Randomised split against the planned allocation ratio.
+        treat = evidence.treatment_arm.id
+        if treat in randomised.by_arm and len(randomised.by_arm) == 2:
+            ratio = evidence.design.allocation_ratio.value
+            n_t = int(randomised.by_arm[treat].value)
+            ci = binary.proportion_ci(n_t, int(total), method="wilson")
+            planned = ratio / (1 + ratio)
+            share = f"{100 * n_t / total:.1f}% (95% CI {100 * ci.lower:.1f}–{100 * ci.upper:.1f}%)"
+            alloc_ids = (f"population.{randomised.id}.{treat}", ids[0], "design.allocation_ratio")
+            if ci.lower <= planned <= ci.upper:
+                out.append(Check("allocation", PASS, f"{share} of patients were randomised to {evidence.treatment_arm.label}, consistent with the planned {format_number(ratio)}:1 allocation ({100 * planned:.1f}%).", alloc_ids))
+            else:
+                out.append(Check("allocation", WARN, f"{share} of patients were randomised to {evidence.treatment_arm.label}; the planned {format_number(ratio)}:1 allocation gives {100 * planned:.1f}%, outside that interval.", alloc_ids))
+    for pop in evidence.populations:
+        if pop is randomised or pop.total is None:
+            continue
+        fid = f"population.{pop.id}.total"
+        if pop.total.value > total:
+            out.append(Check(f"population_{pop.id}", WARN, f"The {pop.label.lower()} population ({format_number(pop.total.value)}) is larger than the {format_number(total)} randomised.", (fid, ids[0])))
+        else:
+            out.append(Check(f"population_{pop.id}", PASS, f"The {pop.label.lower()} population ({format_number(pop.total.value)}) is a subset of the {format_number(total)} randomised.", (fid, ids[0])))
+    events = figures.get("design.events_at_analysis")
+    if events is not None:
+        level = PASS if events.value <= total else WARN
+        verb = "do not exceed" if level == PASS else "exceed"
+        out.append(Check("events_vs_patients", level, f"The {format_number(events.value)} events {verb} the {format_number(total)} randomised patients ({100 * events.value / total:.0f}% had an event).", (events.id, ids[0])))
+    return out
+
+
+def _interval_checks(figures: FigureSet) -> list[Check]:
+    """Reported estimates lie inside their printed intervals."""
+    inside, outside = [], []
+    for f in figures:
+        if f.status != "reported" or f.lower is None or f.upper is None or f.value is None:
+            continue
+        (inside if f.lower <= f.value <= f.upper else outside).append(f)
+    if outside:
+        names = "; ".join(f"{f.label} {f.formatted()}" for f in outside)
+        return [Check("estimates_in_intervals", WARN, f"Estimates outside their own interval: {names}.", tuple(f.id for f in outside))]
+    if inside:
+        return [Check("estimates_in_intervals", PASS, f"All {len(inside)} reported estimates lie inside their confidence intervals.", tuple(f.id for f in inside))]
+    return []
+
+
+def _effect_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> list[Check]:
+    out: list[Check] = []
+    if ep.effect is None or not ep.effect.estimate.has_ci:
+        return out
+    kind = ep.effect.kind.lower()
+    hr = figures[f"{ep.id}.{kind}"]
+    centre = figures[f"{ep.id}.{kind}.ci_centre"]
+    # Centre: compare on the log scale with the rounding of the printed estimate.
+    half = 0.5 * 10 ** -(hr.decimals if hr.decimals is not None else 3)
+    if hr.value - half <= centre.value <= hr.value + half:
+        out.append(Check(f"{ep.id}_ci_centre", PASS, f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} sits at the geometric centre of its CI ({centre.value:.3f}) once rounding is allowed for, as a Wald interval on the log scale should.", (hr.id, centre.id)))
+    else:
+        out.append(Check(f"{ep.id}_ci_centre", NOTE, f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} is off the geometric centre of its CI ({centre.value:.3f}) by more than rounding explains; the interval may not be a log-scale Wald interval.", (hr.id, centre.id)))
+
+    p = figures.get(f"{ep.id}.p")
+    if p is None:
+        return out
+    wald = figures[f"{ep.id}.wald_p"]
+    prange = figures[f"{ep.id}.wald_p_range"]
+    p_half = 0.5 * 10 ** -(p.decimals if p.decimals is not None else 3)
+    ids = (p.id, wald.id, prange.id, hr.id)
+    within = prange.lower - p_half <= p.value <= prange.upper + p_half
+    close = abs(p.value - wald.value) <= max(p_half, 0.1 * wald.value)
+    alt_text = ""
+    best_level, best_p = None, wald.value
+    for other in (90, 99):
+        alt = figures.get(f"{ep.id}.wald_p_at_{other}")
+        if alt is not None and abs(alt.value - p.value) < abs(best_p - p.value):
+            best_level, best_p = other, alt.value
+            ids = (*ids, alt.id)
+    if best_level is not None:
+        alt_text = f" Read as a {best_level}% interval, the same bounds would give p = {best_p:.3f}, closer to the reported p."
+    if close:
+        out.append(Check(f"{ep.id}_p_vs_ci", PASS, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}).", ids))
+    elif within:
+        out.append(Check(f"{ep.id}_p_vs_ci", NOTE, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}", ids))
+    else:
+        out.append(Check(f"{ep.id}_p_vs_ci", WARN, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {ep.effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}", ids))
+
+    alpha = evidence.design.alpha.value
+    significant_p = p.value < alpha
+    excludes_one = hr.upper < 1 or hr.lower > 1
+    if significant_p == excludes_one:
+        verdict = "both say the difference is statistically significant" if excludes_one else "both say it is not statistically significant"
+        out.append(Check(f"{ep.id}_significance", PASS, f"{ep.name}: the p value and the CI agree at α = {format_number(alpha)}: {verdict}.", (p.id, hr.id, "design.alpha")))
+    else:
+        out.append(Check(f"{ep.id}_significance", WARN, f"{ep.name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at α = {format_number(alpha)}.", (p.id, hr.id, "design.alpha")))
+    return out
+
+
+def _exponential_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> list[Check]:
+    out: list[Check] = []
+    kind = ep.effect.kind.lower() if ep.effect else None
+    hr = figures.get(f"{ep.id}.{kind}") if kind else None
+    implied = figures.get(f"{ep.id}.hr_from_medians")
+    if hr is not None and implied is not None and hr.lower is not None:
+        ids = (implied.id, hr.id, *implied.inputs)
+        if hr.lower <= implied.value <= hr.upper:
+            out.append(Check(f"{ep.id}_hr_vs_medians", NOTE if abs(math.log(implied.value / hr.value)) > 0.05 else PASS, f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, against the reported {format_number(hr.value, hr.decimals)}; inside the reported CI, so the curves need not be exponential for both to hold.", ids))
+        else:
+            out.append(Check(f"{ep.id}_hr_vs_medians", WARN, f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, outside the reported CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}): the hazards are far from proportional or exponential.", ids))
+    for lm in ep.landmarks:
+        tt = format_number(lm.time)
+        for arm_id in lm.by_arm:
+            rate = figures.get(f"{ep.id}.landmark_{tt}.{arm_id}")
+            model = figures.get(f"{ep.id}.landmark_{tt}_from_median.{arm_id}")
+            if rate is None or model is None:
+                continue
+            arm = evidence.arm(arm_id).label
+            diff = rate.value - model.value
+            text = (
+                f"{ep.name}, {arm}: the reported {tt}-month rate {format_number(rate.value, rate.decimals)}% "
+                f"against {model.value:.1f}% implied by the median under an exponential model "
+                f"({'+' if diff >= 0 else '−'}{abs(diff):.1f} points)"
+            )
+            ids = (rate.id, model.id, *model.inputs)
+            if model.lower is not None and min(model.lower, model.upper) <= rate.value <= max(model.lower, model.upper):
+                level = PASS if abs(diff) < 2 else NOTE
+                out.append(Check(f"{ep.id}_landmark_{tt}_{arm_id}", level, text + "; within the range the median's CI implies.", ids))
+            else:
+                out.append(Check(f"{ep.id}_landmark_{tt}_{arm_id}", WARN, text + "; outside the range the median's CI implies, so the curve is far from exponential.", ids))
+    return out
+
+
+def _count_checks(fits: list[CountFit]) -> list[Check]:
+    out: list[Check] = []
+    for fit in fits:
+        ids = tuple(f"population.{fit.population}.{a}" for a in fit.chosen)
+        sizes = " and ".join(f"{n}" for n in fit.chosen.values())
+        if fit.failed:
+            out.append(Check(f"counts_{fit.population}", WARN, f"No whole number of patients reproduces every printed percentage on the {fit.population_label.lower()} population ({', '.join(fit.failed)}).", ids))
+        elif fit.situation == "total reported" and not fit.alternatives:
+            out.append(Check(f"counts_{fit.population}", PASS, f"Only one split of the {fit.population_label.lower()} population fits every printed percentage: {sizes} patients.", ids))
+        elif fit.situation == "total reported":
+            out.append(Check(f"counts_{fit.population}", NOTE, f"{len(fit.alternatives) + 1} splits of the {fit.population_label.lower()} population fit every printed percentage; {sizes} (closest to the allocation ratio) is used.", ids))
+        elif fit.situation == "sizes not reported":
+            out.append(Check(f"counts_{fit.population}", NOTE, f"The {fit.population_label.lower()} population's size is not reported; {sizes} patients per arm is the largest size that fits the printed percentages, and counts derived from it are reconstructions.", ids))
+        else:
+            out.append(Check(f"counts_{fit.population}", PASS, f"Every printed percentage on the {fit.population_label.lower()} population matches a whole number of patients.", ids))
+    return out
+
+
+def _design_checks(evidence: Evidence, figures: FigureSet, result: DesignResult) -> list[Check]:
+    out: list[Check] = []
+    events = figures.get("design.events_at_analysis")
+    required = figures.get("design.events_required_schoenfeld")
+    if events is None or required is None:
+        return out
+    needed = math.ceil(required.value)
+    hr = figures["design.hypothesised_hr"]
+    ids = (events.id, required.id, hr.id)
+    if events.value >= needed:
+        out.append(Check("events_vs_design", PASS, f"The analysis had {format_number(events.value)} events; the design needed {needed} (Schoenfeld) to detect HR {format_number(hr.value, hr.decimals)} with the planned power, so it had enough.", ids))
+    else:
+        out.append(Check("events_vs_design", NOTE, f"The analysis had {format_number(events.value)} events, fewer than the {needed} (Schoenfeld) the design needed to detect HR {format_number(hr.value, hr.decimals)} with the planned power.", ids))
+    power_obs = figures.get("design.power_for_observed_hr")
+    detect = figures.get("design.detectable_hr")
+    observed = _observed(evidence, figures)
+    if power_obs is not None and detect is not None and observed is not None:
+        out.append(Check("power_for_observed", NOTE if power_obs.value < 50 else PASS, f"With {format_number(events.value)} events the trial could reliably detect an HR of {detect.value:.2f} or lower; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)}, its power was only {power_obs.value:.0f}%, so a non-significant result does not rule out such an effect.", (power_obs.id, detect.id, observed.id)))
+    return out
+
+
+def _observed(evidence: Evidence, figures: FigureSet) -> Figure | None:
+    primary = evidence.primary_endpoint
+    if isinstance(primary, TimeToEventEndpoint) and primary.effect is not None:
+        return figures.get(f"{primary.id}.{primary.effect.kind.lower()}")
+    return None

@@ -1,0 +1,176 @@
+"""Two-arm comparisons of binary outcomes: response, clinical benefit, adverse events.
+
+For every binary endpoint and adverse event with counts in both arms (reported, or
+reconstructed by :mod:`explorer.analysis.counts`), this derives the risk
+difference with its Newcombe hybrid score CI, the risk ratio, the conditional
+maximum-likelihood odds ratio, Fisher's exact p and the number needed to treat
+(for a desirable outcome) or to harm (for an adverse event), with Altman's
+reading of an interval that crosses no difference.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from explorer.evidence import Evidence, TimeToEventEndpoint
+from explorer.stats import binary
+
+from .figures import Figure, FigureSet, computed, format_number
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A binary outcome to compare between arms."""
+
+    prefix: str  # figure id prefix, e.g. "orr" or "ae.g34_any"
+    label: str
+    desirable: bool  # True: response-like (NNT); False: adverse (NNH)
+    topic: str
+
+
+def outcomes(evidence: Evidence) -> list[Outcome]:
+    """Binary endpoints (desirable) and adverse events (undesirable), in file order."""
+    out = [
+        Outcome(ep.id, ep.name, True, ep.id)
+        for ep in evidence.endpoints
+        if not isinstance(ep, TimeToEventEndpoint)
+    ]
+    out += [
+        Outcome(f"ae.{ae.id}", f"{ae.term} (grade {ae.grade})", False, "safety")
+        for ae in evidence.adverse_events
+    ]
+    return out
+
+
+def _arm_counts(figures: FigureSet, prefix: str, arm: str) -> tuple[Figure, Figure] | None:
+    """The count and denominator figures of ``prefix`` in ``arm``, if both are known."""
+    count = figures.get(f"{prefix}.count.{arm}")
+    if count is None:
+        return None
+    size = figures.get(f"{prefix}.n.{arm}")
+    if size is None:
+        # Reconstructed counts name their arm size as their last input.
+        size = figures.get(count.inputs[-1]) if count.inputs else None
+    return (count, size) if size is not None else None
+
+
+def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: float = 0.95) -> None:
+    """Add risk difference, ratios, Fisher p and NNT/NNH for every comparable outcome."""
+    treat, control = evidence.treatment_arm, evidence.control_arm
+    for oc in outcomes(evidence):
+        t = _arm_counts(figures, oc.prefix, treat.id)
+        c = _arm_counts(figures, oc.prefix, control.id)
+        if t is None or c is None:
+            continue
+        (kt, nt), (kc, nc) = t, c
+        if kt.value > nt.value or kc.value > nc.value or nt.value < 1 or nc.value < 1:
+            continue
+        inputs = [kt, nt, kc, nc]
+        res = binary.compare(int(kt.value), int(nt.value), int(kc.value), int(nc.value), level=level)
+        counts = (
+            f"{format_number(kt.value)}/{format_number(nt.value)} vs "
+            f"{format_number(kc.value)}/{format_number(nc.value)}"
+        )
+        versus = f"{treat.label} vs {control.label}"
+        figures.add(
+            computed(
+                id=f"{oc.prefix}.rd",
+                label=f"{oc.label}: risk difference ({versus})",
+                value=100 * res.rd,
+                unit="percentage points",
+                method=f"Risk difference {counts}, Newcombe hybrid score CI (Newcombe 1998, method 10)",
+                inputs=inputs,
+                topic=oc.topic,
+                lower=100 * res.rd_lower,
+                upper=100 * res.rd_upper,
+                level=level,
+                decimals=1,
+            )
+        )
+        figures.add(
+            computed(
+                id=f"{oc.prefix}.rr",
+                label=f"{oc.label}: risk ratio ({versus})",
+                value=res.rr,
+                unit="ratio",
+                method=f"Risk ratio {counts}, Wald CI on the log scale (Katz)",
+                inputs=inputs,
+                topic=oc.topic,
+                lower=res.rr_lower,
+                upper=res.rr_upper,
+                level=level,
+                decimals=2,
+            )
+        )
+        figures.add(
+            computed(
+                id=f"{oc.prefix}.or",
+                label=f"{oc.label}: odds ratio ({versus})",
+                value=res.odds_ratio,
+                unit="ratio",
+                method=f"Odds ratio {counts}, conditional maximum likelihood with exact CI (as R fisher.test)",
+                inputs=inputs,
+                topic=oc.topic,
+                lower=res.or_lower,
+                upper=res.or_upper,
+                level=level,
+                decimals=2,
+            )
+        )
+        figures.add(
+            computed(
+                id=f"{oc.prefix}.fisher_p",
+                label=f"{oc.label}: Fisher exact p",
+                value=res.fisher_p,
+                unit=None,
+                method=f"Fisher's exact test, two-sided, {counts}",
+                inputs=inputs,
+                topic=oc.topic,
+                decimals=3,
+            )
+        )
+        figures.add(_nnt_figure(oc, res, inputs, level))
+
+
+def _nnt_figure(oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float) -> Figure:
+    """NNT (desirable outcome) or NNH (adverse event), with Altman's interval convention."""
+    helps = res.rd > 0 if oc.desirable else res.rd < 0
+    name = "NNT" if helps else "NNH"
+    value = abs(1 / res.rd) if res.rd != 0 else math.inf
+    lo_rd, hi_rd = res.rd_lower, res.rd_upper
+    if lo_rd > 0 or hi_rd < 0:
+        bounds = sorted(abs(1 / x) for x in (lo_rd, hi_rd))
+        lower, upper = bounds
+        interval = f"{level:.0%} CI {lower:.1f} to {upper:.1f}"
+    else:
+        lower = upper = None
+        benefit_end = hi_rd if oc.desirable else -lo_rd  # rd limit in the direction of benefit
+        harm_end = -lo_rd if oc.desirable else hi_rd
+        parts = []
+        if benefit_end > 0:
+            parts.append(f"NNT {1 / benefit_end:.1f}")
+        parts.append("∞")
+        if harm_end > 0:
+            parts.append(f"NNH {1 / harm_end:.1f}")
+        interval = f"{level:.0%} CI {' to '.join(parts)} (the interval includes no difference)"
+    if oc.desirable:
+        meaning = "treated for one more patient with" if helps else "treated for one fewer patient with"
+    else:
+        meaning = "treated for one more patient with" if not helps else "treated to spare one patient"
+    return computed(
+        id=f"{oc.prefix}.nnt",
+        label=f"{oc.label}: {name}",
+        value=value,
+        unit="patients",
+        method=(
+            f"{name} = 1 / |risk difference|: patients {meaning} the outcome; "
+            f"{interval} (Altman 1998)"
+        ),
+        inputs=inputs,
+        topic=oc.topic,
+        lower=lower,
+        upper=upper,
+        level=level if lower is not None else None,
+        decimals=1,
+    )

@@ -1,0 +1,254 @@
+"""Figures: every number the app shows, with where it came from.
+
+A :class:`Figure` is one displayed number (optionally with an interval) and its
+provenance: **reported** (with the source locator as printed), **derived** (by a
+named formula from named inputs) or **reconstructed** (recovered from rounded or
+incomplete reports under a stated assumption).
+
+Status of a computed figure follows its least certain input: a figure computed
+only from reported numbers is *derived*; one that needs any reconstructed input
+(for example counts recovered from printed percentages) is *reconstructed*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from explorer.evidence import Evidence, Measure
+
+REPORTED = "reported"
+DERIVED = "derived"
+RECONSTRUCTED = "reconstructed"
+STATUSES = (REPORTED, DERIVED, RECONSTRUCTED)
+
+#: One-character marks used everywhere a status is shown (CLI, tables, tooltips).
+STATUS_MARKS = {REPORTED: "●", DERIVED: "◆", RECONSTRUCTED: "◇"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number the app shows, with its provenance.
+
+    Attributes
+    ----------
+    id : str
+        Stable dotted identifier, e.g. ``"pfs.median.palbo_et"``.
+    label : str
+        What the number is, in words a clinician reads.
+    value : float or None
+        The number (``None`` only when it cannot be computed, e.g. a median not reached).
+    unit : str or None
+        ``"months"``, ``"%"``, ``"patients"``, ``"ratio"``, ... (``None`` for pure numbers).
+    status : str
+        ``"reported"``, ``"derived"`` or ``"reconstructed"``.
+    source : str or None
+        For reported figures: document, section and the figure exactly as printed.
+    derivation : str or None
+        For derived/reconstructed figures: the method and its inputs in words.
+    lower, upper, level : float or None
+        Interval and its level, when the figure has one.
+    inputs : tuple of str
+        Ids of the figures it was computed from.
+    topic : str
+        Grouping for display: ``"population"``, ``"design"``, an endpoint id, ...
+    decimals : int or None
+        Decimals to show (the printed precision for reported figures).
+    """
+
+    id: str
+    label: str
+    value: float | None
+    unit: str | None
+    status: str
+    source: str | None = None
+    derivation: str | None = None
+    lower: float | None = None
+    upper: float | None = None
+    level: float | None = None
+    inputs: tuple[str, ...] = ()
+    topic: str = ""
+    decimals: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        if self.status == REPORTED and not self.source:
+            raise ValueError(f"reported figure {self.id} needs a source")
+        if self.status != REPORTED and not self.derivation:
+            raise ValueError(f"{self.status} figure {self.id} needs a derivation")
+
+    @property
+    def provenance(self) -> str:
+        """The source (reported) or the derivation (otherwise), as one line."""
+        return (self.source if self.status == REPORTED else self.derivation) or ""
+
+    def formatted(self) -> str:
+        """The value (and interval) formatted at its precision, with its unit."""
+        text = format_number(self.value, self.decimals)
+        if self.lower is not None and self.upper is not None:
+            lo = format_number(self.lower, self.decimals)
+            hi = format_number(self.upper, self.decimals)
+            level = f"{self.level * 100:g}% CI " if self.level else ""
+            text = f"{text} ({level}{lo}–{hi})"
+        if self.unit and self.unit not in ("ratio", "proportion") and self.value is not None:
+            text = f"{text}{'' if self.unit == '%' else ' '}{self.unit}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure in the ``summary --json`` shape (DESIGN.md), plus interval fields."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "label": self.label,
+            "value": _json_number(self.value),
+            "unit": self.unit,
+            "status": self.status,
+            "source": self.source,
+            "derivation": self.derivation,
+        }
+        if self.lower is not None or self.upper is not None:
+            out.update(
+                lower=_json_number(self.lower),
+                upper=_json_number(self.upper),
+                level=self.level,
+            )
+        if self.inputs:
+            out["inputs"] = list(self.inputs)
+        out["topic"] = self.topic
+        return out
+
+
+def _json_number(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def format_number(value: float | None, decimals: int | None = None) -> str:
+    """Format a number for display: ``—`` for missing, ``∞`` for infinite."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if decimals is None:
+        if float(value).is_integer() and abs(value) < 1e6:
+            return f"{int(value)}"
+        magnitude = abs(value)
+        decimals = 3 if magnitude < 1 else 2 if magnitude < 100 else 1
+    text = f"{value:.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def derived_status(inputs: Iterable[Figure]) -> str:
+    """Status of a figure computed from ``inputs``: reconstructed if any input is."""
+    return RECONSTRUCTED if any(f.status == RECONSTRUCTED for f in inputs) else DERIVED
+
+
+def describe_source(evidence: Evidence, measure: Measure) -> str:
+    """One line naming the document, section and the figure as printed."""
+    src = measure.source
+    if src is None:
+        return ""
+    try:
+        doc = evidence.document(src.document)
+        where = doc.title if len(doc.title) <= 60 else doc.id
+    except KeyError:
+        where = src.document
+    return f"{where}, {src.section}: “{src.quote}”"
+
+
+def from_measure(
+    evidence: Evidence,
+    measure: Measure,
+    *,
+    id: str,
+    label: str,
+    topic: str,
+    unit: str | None = None,
+) -> Figure:
+    """A figure for a measure recorded in the evidence file, keeping its status."""
+    reported = measure.status == REPORTED
+    return Figure(
+        id=id,
+        label=label,
+        value=measure.value,
+        unit=unit if unit is not None else measure.unit,
+        status=measure.status,
+        source=describe_source(evidence, measure) if reported else None,
+        derivation=None if reported else (measure.derivation or "recorded in the evidence file"),
+        lower=measure.lower,
+        upper=measure.upper,
+        level=measure.level,
+        topic=topic,
+        decimals=measure.decimals,
+    )
+
+
+@dataclass
+class FigureSet:
+    """An ordered, id-unique collection of figures that analyses add to."""
+
+    figures: list[Figure] = field(default_factory=list)
+    _index: dict[str, Figure] = field(default_factory=dict, repr=False)
+
+    def add(self, figure: Figure) -> Figure:
+        if figure.id in self._index:
+            raise ValueError(f"duplicate figure id {figure.id!r}")
+        self.figures.append(figure)
+        self._index[figure.id] = figure
+        return figure
+
+    def extend(self, figures: Iterable[Figure]) -> None:
+        for figure in figures:
+            self.add(figure)
+
+    def get(self, id: str) -> Figure | None:
+        return self._index.get(id)
+
+    def __getitem__(self, id: str) -> Figure:
+        return self._index[id]
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._index
+
+    def __iter__(self):
+        return iter(self.figures)
+
+    def __len__(self) -> int:
+        return len(self.figures)
+
+
+def computed(
+    *,
+    id: str,
+    label: str,
+    value: float | None,
+    unit: str | None,
+    method: str,
+    inputs: Sequence[Figure],
+    topic: str,
+    lower: float | None = None,
+    upper: float | None = None,
+    level: float | None = None,
+    decimals: int | None = None,
+    status: str | None = None,
+) -> Figure:
+    """A derived (or reconstructed) figure whose derivation names the method and inputs."""
+    listed = "; ".join(f"{f.label} = {f.formatted()} [{f.status}]" for f in inputs)
+    derivation = f"{method}. Inputs: {listed}" if listed else method
+    return Figure(
+        id=id,
+        label=label,
+        value=value,
+        unit=unit,
+        status=status or derived_status(inputs),
+        derivation=derivation,
+        lower=lower,
+        upper=upper,
+        level=level,
+        inputs=tuple(f.id for f in inputs),
+        topic=topic,
+        decimals=decimals,
+    )

@@ -1,0 +1,141 @@
+"""One call from evidence to everything the app shows: figures and checks.
+
+:func:`summarize` is what the CLI, the GUI panels and the reports share, so the
+same numbers appear everywhere with the same provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from explorer.evidence import Evidence, TimeToEventEndpoint
+
+from .audit import Check, run_checks
+from .comparisons import add_comparison_figures
+from .counts import CountFit, add_count_figures
+from .design import DesignResult, add_design_figures
+from .figures import Figure, FigureSet, format_number
+from .reported import reported_figures
+from .survival import add_endpoint_figures
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every figure of a trial with its provenance, and the consistency checks."""
+
+    evidence: Evidence
+    figures: tuple[Figure, ...]
+    checks: tuple[Check, ...]
+    count_fits: tuple[CountFit, ...]
+    design: DesignResult | None
+
+    def figure(self, id: str) -> Figure:
+        """The figure with ``id`` (``KeyError`` naming it when absent)."""
+        for f in self.figures:
+            if f.id == id:
+                return f
+        raise KeyError(f"no figure {id!r}")
+
+    def trial_json(self) -> dict[str, Any]:
+        """Trial identity, data cut, arms and the primary result in one line."""
+        ev = self.evidence
+        t = ev.trial
+        return {
+            "registry_id": t.registry_id,
+            "acronym": t.acronym,
+            "title": t.title,
+            "phase": t.phase,
+            "setting": t.setting,
+            "population": t.population,
+            "citation": {"text": t.citation.text, "doi": t.citation.doi},
+            "data_cut": {"label": ev.data_cut.label, "date": ev.data_cut.date, "document": ev.data_cut.document},
+            "arms": [{"id": a.id, "label": a.label, "role": a.role, "description": a.description} for a in ev.arms],
+            "primary_result": self.primary_result(),
+            "schema_version": ev.schema_version,
+            "origin": ev.origin,
+        }
+
+    def primary_result(self) -> str:
+        """The primary endpoint's result as one line, e.g. for a window header."""
+        ep = self.evidence.primary_endpoint
+        if not isinstance(ep, TimeToEventEndpoint):
+            return ep.name
+        parts = [ep.name]
+        t, c = self.evidence.treatment_arm, self.evidence.control_arm
+        mt, mc = ep.medians.get(t.id), ep.medians.get(c.id)
+        if mt is not None and mc is not None:
+            parts.append(
+                f"median {format_number(mt.value, mt.decimals)} vs {format_number(mc.value, mc.decimals)} {ep.unit}"
+            )
+        if ep.effect is not None:
+            e = ep.effect.estimate
+            text = f"{ep.effect.kind} {format_number(e.value, e.decimals)}"
+            if e.has_ci:
+                text += f" ({e.level:.0%} CI {format_number(e.lower, e.decimals)}–{format_number(e.upper, e.decimals)})"
+            if ep.effect.p is not None:
+                text += f", p = {format_number(ep.effect.p.value, ep.effect.p.decimals)}"
+            parts.append(text)
+        return f"{parts[0]}: " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``summary --json`` document (DESIGN.md)."""
+        return {
+            "trial": self.trial_json(),
+            "figures": [f.to_json() for f in self.figures],
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+    def figures_frame(self) -> pd.DataFrame:
+        """Figures as a tidy DataFrame with a ``provenance`` column, for tables."""
+        import pandas as pd
+
+        rows = [
+            {
+                "id": f.id,
+                "topic": f.topic,
+                "label": f.label,
+                "value": f.value,
+                "lower": f.lower,
+                "upper": f.upper,
+                "level": f.level,
+                "unit": f.unit,
+                "display": f.formatted(),
+                "status": f.status,
+                "provenance": f.provenance,
+            }
+            for f in self.figures
+        ]
+        return pd.DataFrame(rows)
+
+    def checks_frame(self) -> pd.DataFrame:
+        """Checks as a DataFrame (id, level, message, figures)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {"id": c.id, "level": c.level, "message": c.message, "figures": ", ".join(c.figures)}
+                for c in self.checks
+            ]
+        )
+
+
+def summarize(evidence: Evidence) -> Summary:
+    """Derive every figure of ``evidence`` and run the audit."""
+    figures = FigureSet()
+    figures.extend(reported_figures(evidence))
+    fits = add_count_figures(evidence, figures)
+    add_endpoint_figures(evidence, figures)
+    design_result = add_design_figures(evidence, figures)
+    add_comparison_figures(evidence, figures)
+    checks = run_checks(evidence, figures, fits, design_result)
+    return Summary(
+        evidence=evidence,
+        figures=tuple(figures),
+        checks=tuple(checks),
+        count_fits=tuple(fits),
+        design=design_result,
+    )

@@ -1,0 +1,164 @@
+"""The ``explorer`` command: the GUI by default, and headless commands.
+
+``explorer [FILE]`` opens the main window; ``explorer summary [FILE] [--json]``
+and ``explorer audit [FILE] [--json]`` print the same figures and checks the GUI
+shows. FILE defaults to the bundled PALMIRA evidence. Bad input exits with status
+2 and one line on stderr naming the file, the place in it and the problem.
+
+Qt is imported only when the GUI is asked for, so the headless commands run on a
+machine with no display and start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+from explorer import __version__
+
+EXIT_BAD_INPUT = 2
+HEADLESS = ("summary", "audit")
+LEVEL_MARKS = {"pass": "PASS", "note": "NOTE", "warn": "WARN"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="explorer",
+        description="Trial Evidence Explorer: open a trial's evidence and trace every number.",
+        epilog="Without a command, opens the main window on FILE (default: bundled PALMIRA evidence).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (
+        ("summary", "every figure of the trial with its status and source or derivation"),
+        ("audit", "the internal-consistency checks"),
+    ):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)")
+        cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="explorer", add_help=False)
+    parser.add_argument("file", nargs="?")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``explorer`` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in HEADLESS or args[0].startswith("-")):
+        ns = _parser().parse_args(args)
+        if ns.command is None:
+            _parser().print_help()
+            return 0
+        return _run_headless(ns.command, ns.file, as_json=ns.json, out=sys.stdout, err=sys.stderr)
+    ns, rest = _gui_parser().parse_known_args(args)
+    if rest:
+        _parser().error(f"unrecognised arguments: {' '.join(rest)}")
+    from explorer.app import main as gui_main  # Qt only when the window is wanted
+
+    return gui_main(ns.file)
+
+
+def _load(file: str | None):
+    from explorer import evidence
+
+    return evidence.load_bundled() if file is None else evidence.load(file)
+
+
+def _run_headless(command: str, file: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+    from explorer.analysis import summarize
+    from explorer.evidence import EvidenceError
+
+    try:
+        ev = _load(file)
+    except EvidenceError as exc:
+        err.write(f"explorer: {exc}\n")
+        return EXIT_BAD_INPUT
+    summary = summarize(ev)
+    if command == "summary":
+        if as_json:
+            json.dump(summary.to_json(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(format_summary(summary))
+    else:
+        if as_json:
+            doc = {"trial": summary.trial_json(), "checks": [c.to_json() for c in summary.checks]}
+            json.dump(doc, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(format_audit(summary))
+    return 0
+
+
+def _header(summary) -> list[str]:
+    t = summary.evidence.trial
+    cut = summary.evidence.data_cut
+    return [
+        f"{t.acronym} ({t.registry_id}): {t.title}",
+        f"{t.population}; {t.setting}",
+        f"Data cut: {cut.label}" + (f", {cut.date}" if cut.date else " (date not reported)"),
+        f"Primary result: {summary.primary_result()}",
+        "",
+    ]
+
+
+def format_summary(summary, width: int = 100) -> str:
+    """Every figure, grouped by topic, with its status mark and provenance."""
+    from explorer.analysis import STATUS_MARKS
+
+    lines = _header(summary)
+    lines.append("  ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items()))
+    topic = None
+    for f in summary.figures:
+        if f.topic != topic:
+            topic = f.topic
+            lines += ["", _topic_title(summary, topic)]
+        value = f.formatted()
+        label = f.label
+        lines.append(f"  {STATUS_MARKS[f.status]} {label:<62} {value}")
+        prefix = "source: " if f.status == "reported" else "how: "
+        wrapped = textwrap.wrap(prefix + f.provenance, width=width - 6) or [prefix]
+        lines += [f"      {w}" for w in wrapped]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def format_audit(summary, width: int = 100) -> str:
+    """The checks, one block each: level, then the sentence."""
+    lines = _header(summary)
+    counts = {level: sum(c.level == level for c in summary.checks) for level in LEVEL_MARKS}
+    lines.append(", ".join(f"{n} {level}" for level, n in counts.items()))
+    lines.append("")
+    for c in summary.checks:
+        wrapped = textwrap.wrap(c.message, width=width - 8)
+        lines.append(f"{LEVEL_MARKS[c.level]:<6}  {wrapped[0]}")
+        lines += [f"        {w}" for w in wrapped[1:]]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _topic_title(summary, topic: str) -> str:
+    names = {
+        "population": "Populations",
+        "design": "Design",
+        "safety": "Adverse events",
+        "baseline": "Baseline characteristics",
+    }
+    if topic in names:
+        return names[topic]
+    try:
+        return summary.evidence.endpoint(topic).name
+    except KeyError:
+        return topic.capitalize()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,538 @@
+"""The evidence of one trial as immutable Python objects.
+
+Every class is a frozen dataclass: sequences are tuples and mappings are read-only
+(:class:`types.MappingProxyType`), so an :class:`Evidence` can be shared between the
+analysis layer and the user interface without copies. Objects are built by
+:mod:`explorer.evidence.load` from a validated file; the constructors themselves do
+not validate.
+
+Every number is a :class:`Measure`: its value, interval, unit and how it was obtained
+(``status``: reported with its :class:`Source`, or derived / reconstructed with a
+``derivation``). Arm-keyed mappings (``by_arm``, ``medians``) are keyed by arm id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from explorer.evidence.errors import format_path
+
+__all__ = [
+    "STATUSES",
+    "Accrual",
+    "AdverseEvent",
+    "Arm",
+    "BaselineCharacteristic",
+    "BinaryEndpoint",
+    "Citation",
+    "DataCut",
+    "Design",
+    "Document",
+    "Effect",
+    "EligibilityCriterion",
+    "Endpoint",
+    "Evidence",
+    "Landmark",
+    "Measure",
+    "Population",
+    "Proportion",
+    "Source",
+    "TimeToEventEndpoint",
+    "Trial",
+]
+
+#: The three ways a number can enter an evidence file.
+STATUSES = ("reported", "derived", "reconstructed")
+
+_EMPTY: Mapping = MappingProxyType({})
+
+_QUALIFIER_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "~"}
+# Units printed with a space before them; "%" is glued, ratios and proportions bare.
+_SPACED_UNITS = {"days", "weeks", "months", "years", "patients", "events"}
+
+
+def _number(x: float, decimals: int | None) -> str:
+    if decimals is None:
+        return f"{x:.10g}"
+    return f"{x:.{decimals}f}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a reported figure was printed.
+
+    Attributes
+    ----------
+    document : str
+        Id of an entry of :attr:`Evidence.documents`.
+    section : str
+        Section of that document ("Methods", "Results", ...).
+    quote : str
+        The figure exactly as printed, with a few words of context.
+    """
+
+    document: str
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One number, with its uncertainty, unit and provenance.
+
+    Attributes
+    ----------
+    value : float
+        The number itself (a median, a percentage, a count, a hazard ratio ...).
+    status : str
+        ``"reported"`` (printed in a document: see ``source``), ``"derived"``
+        (computed from reported figures: see ``derivation``) or ``"reconstructed"``
+        (recovered from a figure, e.g. a digitised curve: see ``derivation``).
+    unit : str or None
+        ``"months"``, ``"%"``, ``"patients"``, ``"events"``, ``"ratio"``, ... or None.
+    lower, upper : float or None
+        Interval bounds, both or neither.
+    level : float or None
+        Interval level in (0, 1), e.g. 0.95.
+    decimals : int or None
+        Decimals as printed; 4.2 printed as "4.2" has 1. Says how far the printed
+        value may have been rounded.
+    qualifier : str or None
+        ``"<="``, ``">="``, ``"<"``, ``">"`` or ``"~"`` for figures printed as e.g. "≤0.59".
+    range : tuple of float or None
+        ``(min, max)`` printed with the value, e.g. an age range.
+    source : Source or None
+        Where it was printed; always set when reported.
+    derivation : str or None
+        Method and inputs; always set when derived or reconstructed.
+    """
+
+    value: float
+    status: str
+    unit: str | None = None
+    lower: float | None = None
+    upper: float | None = None
+    level: float | None = None
+    decimals: int | None = None
+    qualifier: str | None = None
+    range: tuple[float, float] | None = None
+    source: Source | None = None
+    derivation: str | None = None
+
+    @property
+    def is_reported(self) -> bool:
+        """True when the value was printed in a document (status "reported")."""
+        return self.status == "reported"
+
+    @property
+    def has_ci(self) -> bool:
+        """True when the measure carries an interval (lower and upper)."""
+        return self.lower is not None and self.upper is not None
+
+    @property
+    def formatted(self) -> str:
+        """The value written out: qualifier, decimals as printed, unit, interval, range.
+
+        Examples
+        --------
+        >>> Measure(4.2, "derived", unit="months", lower=3.5, upper=5.8, level=0.95,
+        ...         decimals=1, derivation="example").formatted
+        '4.2 months (95% CI 3.5–5.8)'
+        >>> Measure(0.59, "derived", qualifier="<=", decimals=2, derivation="x").formatted
+        '≤0.59'
+        """
+        text = _QUALIFIER_SIGNS.get(self.qualifier or "", "") + _number(self.value, self.decimals)
+        if self.unit == "%":
+            text += "%"
+        elif self.unit in _SPACED_UNITS:
+            text += f" {self.unit}"
+        if self.lower is not None and self.upper is not None:
+            level = f"{self.level * 100:g}% CI " if self.level is not None else ""
+            lower = _number(self.lower, self.decimals)
+            upper = _number(self.upper, self.decimals)
+            text += f" ({level}{lower}–{upper})"
+        if self.range is not None:
+            low, high = (_number(x, self.decimals) for x in self.range)
+            text += f" (range {low}–{high})"
+        return text
+
+    @property
+    def printed(self) -> str:
+        """The quote when reported, else :attr:`formatted`."""
+        if self.source is not None and self.is_reported:
+            return self.source.quote
+        return self.formatted
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A bibliographic reference."""
+
+    text: str
+    doi: str | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document figures are quoted from (abstract, article, registry record ...).
+
+    ``kind`` is one of "abstract", "article", "registry", "poster", "slides", "other";
+    ``date`` an ISO date string when known.
+    """
+
+    id: str
+    kind: str
+    title: str
+    citation: str
+    doi: str | None = None
+    url: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Trial:
+    """Identity of the trial: registry id, acronym, phase, setting, population."""
+
+    registry_id: str
+    acronym: str
+    title: str
+    phase: str
+    setting: str
+    population: str
+    citation: Citation
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DataCut:
+    """The analysis the figures come from; ``date`` is None when not reported."""
+
+    label: str
+    date: str | None
+    document: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A randomised arm; ``role`` is "treatment" or "control"."""
+
+    id: str
+    label: str
+    description: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Population:
+    """An analysis population (randomised, safety, measurable disease ...).
+
+    ``total`` is None when its size was not reported; ``by_arm`` may be empty when the
+    split by arm was not reported.
+    """
+
+    id: str
+    kind: str
+    label: str
+    total: Measure | None
+    by_arm: Mapping[str, Measure]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Accrual:
+    """Accrual period as ``YYYY-MM`` strings, with where it was printed."""
+
+    start: str
+    end: str
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class Design:
+    """What the trial was planned to detect, and how.
+
+    ``allocation_ratio`` is treatment : control as one number (2 for "2:1");
+    ``allocation`` the weight of each arm by arm id. ``sides`` is 1 or 2.
+    """
+
+    allocation_ratio: Measure
+    stratification_factors: tuple[str, ...]
+    primary_endpoint: str
+    primary_assessment: str | None
+    response_criteria: str | None
+    secondary_endpoints: tuple[str, ...]
+    test: str | None
+    sides: int
+    alpha: Measure
+    power: Measure
+    hypothesised_hr: Measure
+    accrual: Accrual | None
+    median_follow_up: Measure | None
+    events_at_analysis: Measure | None
+    allocation: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """Survival at one time point, by arm (measures in %)."""
+
+    time: float
+    unit: str
+    by_arm: Mapping[str, Measure]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A comparative effect estimate (kind "HR": treatment vs control)."""
+
+    kind: str
+    estimate: Measure
+    p: Measure | None
+    test: str | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeToEventEndpoint:
+    """A time-to-event endpoint: medians and landmark rates by arm, and the effect."""
+
+    id: str
+    name: str
+    role: str
+    population: str
+    assessment: str | None
+    unit: str
+    medians: Mapping[str, Measure]
+    landmarks: tuple[Landmark, ...]
+    effect: Effect | None
+    events: Measure | None
+    note: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """Always ``"time_to_event"``."""
+        return "time_to_event"
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A binary outcome in one group: percent and/or count out of a denominator."""
+
+    percent: Measure | None
+    count: Measure | None
+    denominator: Measure | None
+
+
+@dataclass(frozen=True)
+class BinaryEndpoint:
+    """A binary endpoint (response rate, clinical benefit rate ...) by arm."""
+
+    id: str
+    name: str
+    role: str
+    population: str
+    by_arm: Mapping[str, Proportion]
+    note: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """Always ``"binary"``."""
+        return "binary"
+
+
+Endpoint = TimeToEventEndpoint | BinaryEndpoint
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """An adverse event term and grade band, by arm (and overall when so reported)."""
+
+    id: str
+    term: str
+    grade: str
+    category: str | None
+    population: str
+    by_arm: Mapping[str, Proportion]
+    note: str | None = None
+    overall: Proportion | None = None
+
+
+@dataclass(frozen=True)
+class BaselineCharacteristic:
+    """A baseline characteristic, overall and/or by arm."""
+
+    id: str
+    label: str
+    population: str
+    overall: Measure | None
+    by_arm: Mapping[str, Measure]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EligibilityCriterion:
+    """A numeric threshold of the eligibility criteria (e.g. stable disease ≥24 weeks)."""
+
+    id: str
+    label: str
+    threshold: Measure
+    note: str | None = None
+
+
+def _find(items: tuple, id: str, what: str):
+    for item in items:
+        if item.id == id:
+            return item
+    known = ", ".join(item.id for item in items) or "none"
+    raise KeyError(f"no {what} with id {id!r} (known: {known})")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything one evidence file says about one trial.
+
+    Attributes
+    ----------
+    schema_version : str
+        Format version of the file it was read from ("1.0").
+    origin : str
+        The file it was read from, ``"<string>"`` or ``"<dict>"``.
+
+    Notes
+    -----
+    Lookups by id (:meth:`arm`, :meth:`population`, :meth:`endpoint`, ...) raise
+    ``KeyError`` naming the unknown id. :meth:`iter_measures` walks every number with
+    its path in the file.
+    """
+
+    schema_version: str
+    trial: Trial
+    documents: tuple[Document, ...]
+    data_cut: DataCut
+    arms: tuple[Arm, ...]
+    populations: tuple[Population, ...]
+    design: Design
+    endpoints: tuple[Endpoint, ...]
+    adverse_events: tuple[AdverseEvent, ...]
+    baseline: tuple[BaselineCharacteristic, ...]
+    notes: tuple[str, ...]
+    origin: str
+    eligibility: tuple[EligibilityCriterion, ...] = ()
+
+    def arm(self, id: str) -> Arm:
+        """Return the arm with this id."""
+        return _find(self.arms, id, "arm")
+
+    def population(self, id: str) -> Population:
+        """Return the population with this id."""
+        return _find(self.populations, id, "population")
+
+    def endpoint(self, id: str) -> Endpoint:
+        """Return the endpoint with this id."""
+        return _find(self.endpoints, id, "endpoint")
+
+    def document(self, id: str) -> Document:
+        """Return the document with this id."""
+        return _find(self.documents, id, "document")
+
+    def adverse_event(self, id: str) -> AdverseEvent:
+        """Return the adverse event entry with this id."""
+        return _find(self.adverse_events, id, "adverse event")
+
+    def baseline_characteristic(self, id: str) -> BaselineCharacteristic:
+        """Return the baseline characteristic with this id."""
+        return _find(self.baseline, id, "baseline characteristic")
+
+    @property
+    def control_arm(self) -> Arm:
+        """The control arm (a valid file has exactly one)."""
+        return next(arm for arm in self.arms if arm.role == "control")
+
+    @property
+    def treatment_arms(self) -> tuple[Arm, ...]:
+        """Every arm whose role is "treatment", in file order."""
+        return tuple(arm for arm in self.arms if arm.role == "treatment")
+
+    @property
+    def treatment_arm(self) -> Arm:
+        """The treatment arm of a two-arm trial.
+
+        Raises
+        ------
+        ValueError
+            If the trial has more than one treatment arm (use :attr:`treatment_arms`).
+        """
+        arms = self.treatment_arms
+        if len(arms) != 1:
+            ids = ", ".join(arm.id for arm in arms)
+            raise ValueError(f"treatment_arm is ambiguous: {len(arms)} treatment arms ({ids})")
+        return arms[0]
+
+    @property
+    def primary_endpoint(self) -> Endpoint:
+        """The endpoint named by ``design.primary_endpoint``."""
+        return self.endpoint(self.design.primary_endpoint)
+
+    def iter_measures(self) -> Iterator[tuple[str, Measure]]:
+        """Yield ``(path, measure)`` for every number, in file order.
+
+        Paths use the syntax of validation errors, e.g. ``"endpoints[0].medians.et"``.
+        """
+        for path, measure in _walk(self):
+            yield format_path(path), measure
+
+
+def _by_arm(prefix: tuple, mapping: Mapping[str, Measure]) -> Iterator[tuple[tuple, Measure]]:
+    for arm, measure in mapping.items():
+        yield (*prefix, arm), measure
+
+
+def _proportion(prefix: tuple, proportion: Proportion | None) -> Iterator[tuple[tuple, Measure]]:
+    if proportion is None:
+        return
+    for name in ("percent", "count", "denominator"):
+        measure = getattr(proportion, name)
+        if measure is not None:
+            yield (*prefix, name), measure
+
+
+def _optional(path: tuple, measure: Measure | None) -> Iterator[tuple[tuple, Measure]]:
+    if measure is not None:
+        yield path, measure
+
+
+def _walk(ev: Evidence) -> Iterator[tuple[tuple, Measure]]:
+    for i, pop in enumerate(ev.populations):
+        yield from _optional(("populations", i, "total"), pop.total)
+        yield from _by_arm(("populations", i, "by_arm"), pop.by_arm)
+    design = ev.design
+    for name in ("allocation_ratio", "alpha", "power", "hypothesised_hr"):
+        yield ("design", name), getattr(design, name)
+    yield from _optional(("design", "median_follow_up"), design.median_follow_up)
+    yield from _optional(("design", "events_at_analysis"), design.events_at_analysis)
+    for i, ep in enumerate(ev.endpoints):
+        if isinstance(ep, TimeToEventEndpoint):
+            yield from _by_arm(("endpoints", i, "medians"), ep.medians)
+            for j, landmark in enumerate(ep.landmarks):
+                yield from _by_arm(("endpoints", i, "landmarks", j, "by_arm"), landmark.by_arm)
+            if ep.effect is not None:
+                yield ("endpoints", i, "effect", "estimate"), ep.effect.estimate
+                yield from _optional(("endpoints", i, "effect", "p"), ep.effect.p)
+            yield from _optional(("endpoints", i, "events"), ep.events)
+        else:
+            for arm, proportion in ep.by_arm.items():
+                yield from _proportion(("endpoints", i, "by_arm", arm), proportion)
+    for i, ae in enumerate(ev.adverse_events):
+        yield from _proportion(("adverse_events", i, "overall"), ae.overall)
+        for arm, proportion in ae.by_arm.items():
+            yield from _proportion(("adverse_events", i, "by_arm", arm), proportion)
+    for i, item in enumerate(ev.baseline):
+        yield from _optional(("baseline", i, "overall"), item.overall)
+        yield from _by_arm(("baseline", i, "by_arm"), item.by_arm)
+    for i, criterion in enumerate(ev.eligibility):
+        yield ("eligibility", i, "threshold"), criterion.threshold

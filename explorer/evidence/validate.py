@@ -1,0 +1,577 @@
+"""Validation of evidence data: the JSON Schema, then the rules a schema cannot say.
+
+:func:`validate` returns every problem as ``(path, problem)``: first the schema's
+(structure, types, enumerations), most relevant first; then the semantic ones
+(references between ids, intervals, counts against denominators ...). Paths use the
+syntax of :func:`explorer.evidence.errors.format_path`. Semantic checks tolerate
+malformed data, so one call reports as much as it can; a semantic problem at or under
+a place the schema already rejected is left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from explorer import resources
+from explorer.evidence.errors import format_path
+
+__all__ = ["SCHEMA_VERSION", "schema", "validate"]
+
+#: The one format version this reader understands.
+SCHEMA_VERSION = "1.0"
+
+Path = tuple[str | int, ...]
+
+# Sections holding entries with ids, each id unique within its section.
+_ID_SECTIONS = (
+    "documents",
+    "arms",
+    "populations",
+    "endpoints",
+    "adverse_events",
+    "baseline",
+    "eligibility",
+)
+_TIME_UNITS = {"days", "weeks", "months", "years"}
+_PATTERN_WORDS = {
+    "^[A-Za-z][A-Za-z0-9_-]*$": "must be an id: a letter, then letters, digits, '_' or '-'",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be an ISO date (YYYY-MM-DD)",
+    "^[0-9]{4}-[0-9]{2}$": "must be a year and month (YYYY-MM)",
+    "^(any|[1-5]|[1-5]-[1-5]|>=[1-5])$": "must be a grade: any, 1 to 5, a band like 3-4, or >=3",
+}
+_TYPE_WORDS = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def schema() -> dict[str, Any]:
+    """Return the evidence JSON Schema (draft 2020-12) as a fresh dict."""
+    return json.loads(resources.read_text(resources.EVIDENCE_SCHEMA))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def validate(data: Any) -> list[tuple[str, str]]:
+    """Return every problem of ``data`` as ``(path, problem)``; empty when valid.
+
+    Parameters
+    ----------
+    data : mapping
+        Parsed JSON (dicts, lists, strings, numbers, booleans, None).
+
+    Returns
+    -------
+    list of (str, str)
+        Schema problems first (the most relevant one leading), then semantic ones.
+        An unsupported ``schema_version`` is reported alone, since the rest of the
+        file may follow another layout.
+
+    Examples
+    --------
+    >>> validate({"schema_version": "2.0"})
+    [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0")]
+    """
+    if isinstance(data, Mapping):
+        version = data.get("schema_version")
+        if isinstance(version, str) and version != SCHEMA_VERSION:
+            return [
+                (
+                    "schema_version",
+                    f"unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}",
+                )
+            ]
+        data = dict(data)
+    schema_found = _schema_problems(data)
+    blocked = [blocking for _, _, blocking in schema_found]
+    problems = [(format_path(path), problem) for path, problem, _ in schema_found]
+    for path, problem in _semantic_problems(data):
+        if any(path[: len(b)] == b for b in blocked):
+            continue
+        problems.append((format_path(path), problem))
+    return list(dict.fromkeys(problems))  # drop repeats, keep order
+
+
+# --- schema problems ----------------------------------------------------------------
+
+
+def _schema_problems(data: Any) -> list[tuple[Path, str, Path]]:
+    """Translate jsonschema errors into (path, problem, blocked path), best first."""
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return []
+    best = best_match(errors)
+    errors.sort(key=lambda e: (e is not best, _sort_key(e.absolute_path)))
+    out: list[tuple[Path, str, Path]] = []
+    for error in errors:
+        out.extend(_translate(error))
+    return out
+
+
+def _sort_key(path) -> tuple:
+    # Document order; ints and strings never compared with each other.
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
+
+
+def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
+    path: Path = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.validator_value
+    instance = error.instance
+    if keyword == "required":
+        name = _quoted_name(error.message)
+        yield (*path, name), "is required", (*path, name)
+    elif keyword == "dependentRequired":
+        match = re.match(r"^'(.*)' is a dependency of '(.*)'$", error.message)
+        needed, given = match.groups() if match else ("?", "?")
+        yield (*path, needed), f"is required when '{given}' is given", (*path, needed)
+    elif keyword == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        for name in instance:
+            if name not in known:
+                yield path, f"unexpected field {name!r}", (*path, name)
+    elif keyword == "type":
+        types = [value] if isinstance(value, str) else list(value)
+        yield path, "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types), path
+    elif keyword == "enum":
+        choices = ", ".join("null" if v is None else str(v) for v in value)
+        yield path, f"must be one of: {choices}", path
+    elif keyword == "const":
+        yield path, f"must be {json.dumps(value)}", path
+    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        sign = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+        yield path, f"must be {sign[keyword]} {_fmt(value)}", path
+    elif keyword == "minLength" and value == 1:
+        yield path, "must not be empty", path
+    elif keyword == "maxLength":
+        yield path, f"is too long ({len(instance)} characters; at most {value})", path
+    elif keyword == "pattern":
+        yield path, _PATTERN_WORDS.get(value, f"must match the pattern {value}"), path
+    elif keyword in ("minItems", "maxItems") and path and path[-1] == "range":
+        yield path, "must be [min, max]", path
+    elif keyword == "minItems":
+        yield path, f"must have at least {value} item{'s' if value != 1 else ''}", path
+    elif keyword == "maxItems":
+        yield path, f"must have at most {value} item{'s' if value != 1 else ''}", path
+    elif keyword == "minProperties":
+        yield path, "must not be empty", path
+    else:  # keywords this schema does not use; keep jsonschema's own words
+        yield path, error.message, path
+
+
+def _quoted_name(message: str) -> str:
+    match = re.match(r"^(['\"])(.*)\1 is a required property$", message)
+    return match.group(2) if match else message
+
+
+# --- semantic problems --------------------------------------------------------------
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def _obj(x: Any) -> Mapping:
+    return x if isinstance(x, Mapping) else {}
+
+
+def _arr(x: Any) -> list:
+    return x if isinstance(x, list) else []
+
+
+def _is_measure(x: Any) -> bool:
+    return isinstance(x, Mapping) and "value" in x and "status" in x
+
+
+def _iter_measures(node: Any, path: Path) -> Iterator[tuple[Path, Mapping]]:
+    """Every measure-like object (has "value" and "status") anywhere under node."""
+    if _is_measure(node):
+        yield path, node
+    elif isinstance(node, Mapping):
+        for key, child in node.items():
+            yield from _iter_measures(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from _iter_measures(child, (*path, i))
+
+
+class _Semantic:
+    """Collects semantic problems as (path tuple, problem)."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = _obj(data)
+        self.problems: list[tuple[Path, str]] = []
+        self.ids: dict[str, list[str]] = {}
+
+    def add(self, path: Path, problem: str) -> None:
+        self.problems.append((path, problem))
+
+    def run(self) -> list[tuple[Path, str]]:
+        for section in _ID_SECTIONS:
+            self.ids[section] = self._unique_ids(section)
+        self._arms()
+        for path, measure in _iter_measures(self.data, ()):
+            self._measure(path, measure)
+        self._references()
+        self._populations()
+        self._design()
+        self._endpoints()
+        self._adverse_events()
+        self._baseline()
+        self._dates()
+        return self.problems
+
+    # ids and references
+
+    def _unique_ids(self, section: str) -> list[str]:
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(_arr(self.data.get(section))):
+            id_ = _obj(entry).get("id")
+            if not isinstance(id_, str):
+                continue
+            if id_ in seen:
+                first = format_path((section, seen[id_], "id"))
+                self.add((section, i, "id"), f"duplicate id {id_!r} (first used at {first})")
+            else:
+                seen[id_] = i
+        return list(seen)
+
+    def _ref(self, path: Path, value: Any, section: str, what: str) -> None:
+        known = self.ids[section]
+        if isinstance(value, str) and value not in known:
+            listing = ", ".join(known) or "none"
+            self.add(path, f"unknown {what} id {value!r} ({section} are: {listing})")
+
+    def _arm_keys(self, path: Path, mapping: Any) -> None:
+        for key in _obj(mapping):
+            self._ref((*path, key), key, "arms", "arm")
+
+    def _arms(self) -> None:
+        arms = _arr(self.data.get("arms"))
+        roles = [_obj(arm).get("role") for arm in arms]
+        if not arms:
+            return
+        controls = roles.count("control")
+        if controls != 1:
+            self.add(("arms",), f"must have exactly one control arm (found {controls})")
+        if "treatment" not in roles:
+            self.add(("arms",), "must have at least one treatment arm")
+
+    def _references(self) -> None:
+        for path, measure in _iter_measures(self.data, ()):
+            source = _obj(measure.get("source"))
+            self._ref((*path, "source", "document"), source.get("document"), "documents", "document")
+        accrual = _obj(_obj(self.data.get("design")).get("accrual"))
+        self._ref(
+            ("design", "accrual", "source", "document"),
+            _obj(accrual.get("source")).get("document"),
+            "documents",
+            "document",
+        )
+        self._ref(
+            ("data_cut", "document"),
+            _obj(self.data.get("data_cut")).get("document"),
+            "documents",
+            "document",
+        )
+        for section in ("endpoints", "adverse_events", "baseline"):
+            for i, entry in enumerate(_arr(self.data.get(section))):
+                self._ref(
+                    (section, i, "population"),
+                    _obj(entry).get("population"),
+                    "populations",
+                    "population",
+                )
+
+    # every measure
+
+    def _measure(self, path: Path, m: Mapping) -> None:
+        value, lower, upper = m.get("value"), m.get("lower"), m.get("upper")
+        if not _is_num(value):
+            return
+        if _is_num(lower) and _is_num(upper):
+            if lower > upper:
+                self.add((*path, "lower"), f"lower {_fmt(lower)} is above upper {_fmt(upper)}")
+            elif not lower <= value <= upper:
+                bound = "lower" if value < lower else "upper"
+                self.add(
+                    (*path, bound),
+                    f"value {_fmt(value)} lies outside its interval {_fmt(lower)}–{_fmt(upper)}",
+                )
+        level = m.get("level")
+        if _is_num(level) and not 0 < level < 1:
+            self.add((*path, "level"), "must be between 0 and 1 (exclusive), e.g. 0.95")
+        range_ = m.get("range")
+        if isinstance(range_, list) and len(range_) == 2 and all(_is_num(x) for x in range_):
+            low, high = range_
+            if low > high:
+                self.add((*path, "range"), f"min {_fmt(low)} is above max {_fmt(high)}")
+            elif not low <= value <= high and m.get("qualifier") is None:
+                self.add(
+                    (*path, "value"),
+                    f"value {_fmt(value)} lies outside its range {_fmt(low)}–{_fmt(high)}",
+                )
+        decimals = m.get("decimals")
+        if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals >= 0:
+            for name in ("value", "lower", "upper"):
+                x = m.get(name)
+                if _is_num(x) and abs(round(x, decimals) - x) > 1e-9 * max(1.0, abs(x)):
+                    self.add(
+                        (*path, name),
+                        f"{_fmt(x)} has more decimals than 'decimals' ({decimals}) says",
+                    )
+        self._unit_bounds(path, m)
+
+    def _unit_bounds(self, path: Path, m: Mapping) -> None:
+        unit = m.get("unit")
+        for name in ("value", "lower", "upper"):
+            x = m.get(name)
+            if not _is_num(x):
+                continue
+            where = (*path, name)
+            if unit == "%" and not 0 <= x <= 100:
+                self.add(where, "must be between 0 and 100")
+            elif unit == "proportion" and not 0 <= x <= 1:
+                self.add(where, "must be between 0 and 1")
+            elif unit == "ratio" and x <= 0:
+                self.add(where, "must be > 0")
+            elif unit in _TIME_UNITS and x < 0:
+                self.add(where, "must be >= 0")
+            elif unit in ("patients", "events") and name == "value":
+                self._count(path, m)
+
+    def _count(self, path: Path, m: Mapping | None) -> None:
+        """A count of patients or events: a whole number >= 0."""
+        if m is None or not _is_measure(m) or not _is_num(m.get("value")):
+            return
+        value = m["value"]
+        if value < 0:
+            self.add((*path, "value"), "must be >= 0")
+        elif value != int(value):
+            self.add((*path, "value"), "must be a whole number")
+
+    def _positive(self, path: Path, m: Any, what: str) -> None:
+        if _is_measure(m) and _is_num(m.get("value")) and m["value"] <= 0:
+            self.add((*path, "value"), f"{what} must be > 0")
+
+    def _percent(self, path: Path, m: Any) -> None:
+        """A percentage: unit "%" (or none) and a value in [0, 100]."""
+        if not _is_measure(m):
+            return
+        unit = m.get("unit")
+        if unit not in (None, "%"):
+            self.add((*path, "unit"), "must be '%'")
+        elif unit is None:
+            for name in ("value", "lower", "upper"):
+                x = m.get(name)
+                if _is_num(x) and not 0 <= x <= 100:
+                    self.add((*path, name), "must be between 0 and 100")
+
+    def _proportion(self, path: Path, p: Any) -> None:
+        p = _obj(p)
+        percent, count, denominator = (p.get(k) for k in ("percent", "count", "denominator"))
+        if percent is None and count is None:
+            self.add(path, "must give a percent or a count")
+        self._percent((*path, "percent"), percent)
+        self._count((*path, "count"), count if _is_measure(count) else None)
+        self._count((*path, "denominator"), denominator if _is_measure(denominator) else None)
+        if _is_measure(count) and _is_measure(denominator):
+            k, n = count.get("value"), denominator.get("value")
+            if _is_num(k) and _is_num(n) and k > n:
+                self.add(
+                    (*path, "count", "value"),
+                    f"count {_fmt(k)} exceeds its denominator {_fmt(n)}",
+                )
+
+    # sections
+
+    def _population_totals(self) -> dict[str, float]:
+        totals = {}
+        for pop in _arr(self.data.get("populations")):
+            pop = _obj(pop)
+            total = pop.get("total")
+            if isinstance(pop.get("id"), str) and _is_measure(total) and _is_num(total["value"]):
+                totals[pop["id"]] = total["value"]
+        return totals
+
+    def _populations(self) -> None:
+        for i, pop in enumerate(_arr(self.data.get("populations"))):
+            pop = _obj(pop)
+            total = pop.get("total")
+            self._count(("populations", i, "total"), total if _is_measure(total) else None)
+            self._arm_keys(("populations", i, "by_arm"), pop.get("by_arm"))
+            total_value = _obj(total).get("value")
+            for arm, m in _obj(pop.get("by_arm")).items():
+                path = ("populations", i, "by_arm", arm)
+                self._count(path, m if _is_measure(m) else None)
+                value = _obj(m).get("value")
+                if _is_num(value) and _is_num(total_value) and value > total_value:
+                    self.add(
+                        (*path, "value"),
+                        f"{_fmt(value)} patients exceed the population total {_fmt(total_value)}",
+                    )
+
+    def _design(self) -> None:
+        design = _obj(self.data.get("design"))
+        if not design:
+            return
+        allocation = _obj(design.get("allocation"))
+        self._arm_keys(("design", "allocation"), allocation)
+        for arm in self.ids["arms"]:
+            if allocation and arm not in allocation:
+                self.add(("design", "allocation"), f"missing arm {arm!r}")
+        self._positive(("design", "allocation_ratio"), design.get("allocation_ratio"), "ratio")
+        self._allocation_matches(design, allocation)
+        self._ref(("design", "primary_endpoint"), design.get("primary_endpoint"), "endpoints", "endpoint")
+        alpha = _obj(design.get("alpha")).get("value")
+        if _is_num(alpha) and not 0 < alpha < 1:
+            self.add(("design", "alpha", "value"), "alpha must be between 0 and 1 (exclusive)")
+        power = _obj(design.get("power"))
+        top = 1 if power.get("unit") == "proportion" else 100
+        if _is_num(power.get("value")) and not 0 < power["value"] < top:
+            self.add(("design", "power", "value"), f"power must be between 0 and {top} (exclusive)")
+        if power and power.get("unit") not in ("%", "proportion"):
+            self.add(("design", "power", "unit"), "must be '%' or 'proportion'")
+        self._positive(("design", "hypothesised_hr"), design.get("hypothesised_hr"), "hazard ratio")
+        follow_up = design.get("median_follow_up")
+        if _is_measure(follow_up) and _is_num(follow_up["value"]) and follow_up["value"] < 0:
+            self.add(("design", "median_follow_up", "value"), "must be >= 0")
+        events = design.get("events_at_analysis")
+        self._count(("design", "events_at_analysis"), events if _is_measure(events) else None)
+        accrual = _obj(design.get("accrual"))
+        start, end = _month(accrual.get("start")), _month(accrual.get("end"))
+        for name, parsed in (("start", start), ("end", end)):
+            if isinstance(accrual.get(name), str) and parsed is None:
+                self.add(("design", "accrual", name), "must be a real year and month (YYYY-MM)")
+        if start is not None and end is not None and end < start:
+            self.add(
+                ("design", "accrual", "end"),
+                f"accrual ends ({accrual['end']}) before it starts ({accrual['start']})",
+            )
+
+    def _allocation_matches(self, design: Mapping, allocation: Mapping) -> None:
+        arms = [_obj(a) for a in _arr(self.data.get("arms"))]
+        treatment = [a.get("id") for a in arms if a.get("role") == "treatment"]
+        control = [a.get("id") for a in arms if a.get("role") == "control"]
+        ratio = _obj(design.get("allocation_ratio")).get("value")
+        if len(treatment) != 1 or len(control) != 1 or not _is_num(ratio):
+            return
+        t, c = allocation.get(treatment[0]), allocation.get(control[0])
+        if _is_num(t) and _is_num(c) and t > 0 and c > 0 and not math.isclose(t / c, ratio):
+            self.add(
+                ("design", "allocation_ratio", "value"),
+                f"ratio {_fmt(ratio)} does not match the allocation {_fmt(t)}:{_fmt(c)}"
+                " (treatment:control)",
+            )
+
+    def _endpoints(self) -> None:
+        primary = _obj(self.data.get("design")).get("primary_endpoint")
+        totals = self._population_totals()
+        for i, ep in enumerate(_arr(self.data.get("endpoints"))):
+            ep = _obj(ep)
+            if isinstance(primary, str) and ep.get("id") == primary and ep.get("role") != "primary":
+                self.add(
+                    ("endpoints", i, "role"),
+                    "must be 'primary': design.primary_endpoint names this endpoint",
+                )
+            if ep.get("kind") == "time_to_event":
+                self._time_to_event(i, ep, totals)
+            elif ep.get("kind") == "binary":
+                self._arm_keys(("endpoints", i, "by_arm"), ep.get("by_arm"))
+                for arm, p in _obj(ep.get("by_arm")).items():
+                    self._proportion(("endpoints", i, "by_arm", arm), p)
+
+    def _time_to_event(self, i: int, ep: Mapping, totals: Mapping[str, float]) -> None:
+        unit = ep.get("unit")
+        self._arm_keys(("endpoints", i, "medians"), ep.get("medians"))
+        for arm, m in _obj(ep.get("medians")).items():
+            path = ("endpoints", i, "medians", arm)
+            self._positive(path, m, "median")
+            if _is_measure(m) and isinstance(unit, str) and m.get("unit") not in (None, unit):
+                self.add((*path, "unit"), f"must be {unit!r}, the endpoint's unit")
+        for j, landmark in enumerate(_arr(ep.get("landmarks"))):
+            path = ("endpoints", i, "landmarks", j, "by_arm")
+            self._arm_keys(path, _obj(landmark).get("by_arm"))
+            for arm, m in _obj(_obj(landmark).get("by_arm")).items():
+                self._percent((*path, arm), m)
+        effect = _obj(ep.get("effect"))
+        estimate = effect.get("estimate")
+        self._positive(("endpoints", i, "effect", "estimate"), estimate, "hazard ratio")
+        lower = _obj(estimate).get("lower")
+        if _is_num(lower) and lower <= 0:
+            self.add(("endpoints", i, "effect", "estimate", "lower"), "hazard ratio must be > 0")
+        p = _obj(effect.get("p")).get("value")
+        if _is_num(p) and not 0 <= p <= 1:
+            self.add(("endpoints", i, "effect", "p", "value"), "p-value must be between 0 and 1")
+        events = ep.get("events")
+        self._count(("endpoints", i, "events"), events if _is_measure(events) else None)
+        population = ep.get("population")
+        n_events = _obj(events).get("value")
+        if _is_num(n_events) and population in totals and n_events > totals[population]:
+            self.add(
+                ("endpoints", i, "events", "value"),
+                f"{_fmt(n_events)} events exceed the {_fmt(totals[population])} patients"
+                f" of population {population!r}",
+            )
+
+    def _adverse_events(self) -> None:
+        for i, ae in enumerate(_arr(self.data.get("adverse_events"))):
+            ae = _obj(ae)
+            self._arm_keys(("adverse_events", i, "by_arm"), ae.get("by_arm"))
+            if isinstance(ae.get("overall"), Mapping):
+                self._proportion(("adverse_events", i, "overall"), ae["overall"])
+            for arm, p in _obj(ae.get("by_arm")).items():
+                self._proportion(("adverse_events", i, "by_arm", arm), p)
+
+    def _baseline(self) -> None:
+        for i, item in enumerate(_arr(self.data.get("baseline"))):
+            item = _obj(item)
+            self._arm_keys(("baseline", i, "by_arm"), item.get("by_arm"))
+            if item.get("overall") is None and not _obj(item.get("by_arm")):
+                self.add(("baseline", i), "must give an overall value or values by arm")
+
+    def _dates(self) -> None:
+        dated = [(("data_cut", "date"), _obj(self.data.get("data_cut")).get("date"))]
+        for i, doc in enumerate(_arr(self.data.get("documents"))):
+            dated.append((("documents", i, "date"), _obj(doc).get("date")))
+        for path, text in dated:
+            if isinstance(text, str):
+                try:
+                    datetime.date.fromisoformat(text)
+                except ValueError:
+                    self.add(path, f"{text!r} is not a real date (YYYY-MM-DD)")
+
+
+def _month(text: Any) -> tuple[int, int] | None:
+    if not isinstance(text, str):
+        return None
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def _semantic_problems(data: Any) -> list[tuple[Path, str]]:
+    """Every semantic problem of data, however malformed it is, as (path tuple, problem)."""
+    return _Semantic(data).run()
