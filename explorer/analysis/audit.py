@@ -97,9 +97,9 @@ def _population_checks(evidence: Evidence, figures: FigureSet) -> list[Check]:
             continue
         fid = f"population.{pop.id}.total"
         if pop.total.value > total:
-            out.append(Check(f"population_{pop.id}", WARN, f"The {pop.label.lower()} population ({format_number(pop.total.value)}) is larger than the {format_number(total)} randomised.", (fid, ids[0])))
+            out.append(Check(f"population_{pop.id}", WARN, f"{pop.label} ({format_number(pop.total.value)}) outnumber the {format_number(total)} randomised.", (fid, ids[0])))
         else:
-            out.append(Check(f"population_{pop.id}", PASS, f"The {pop.label.lower()} population ({format_number(pop.total.value)}) is a subset of the {format_number(total)} randomised.", (fid, ids[0])))
+            out.append(Check(f"population_{pop.id}", PASS, f"{pop.label} ({format_number(pop.total.value)}) are a subset of the {format_number(total)} randomised.", (fid, ids[0])))
     events = figures.get("design.events_at_analysis")
     if events is not None:
         level = PASS if events.value <= total else WARN
@@ -112,7 +112,7 @@ def _interval_checks(figures: FigureSet) -> list[Check]:
     """Reported estimates lie inside their printed intervals."""
     inside, outside = [], []
     for f in figures:
-        if f.status != "reported" or f.lower is None or f.upper is None or f.value is None:
+        if f.status != "reported" or f.interval != "CI" or f.lower is None or f.upper is None or f.value is None:
             continue
         (inside if f.lower <= f.value <= f.upper else outside).append(f)
     if outside:
@@ -212,16 +212,17 @@ def _count_checks(fits: list[CountFit]) -> list[Check]:
     for fit in fits:
         ids = tuple(f"population.{fit.population}.{a}" for a in fit.chosen)
         sizes = " and ".join(f"{n}" for n in fit.chosen.values())
+        who = f"“{fit.population_label}”"
         if fit.failed:
-            out.append(Check(f"counts_{fit.population}", WARN, f"No whole number of patients reproduces every printed percentage on the {fit.population_label.lower()} population ({', '.join(fit.failed)}).", ids))
+            out.append(Check(f"counts_{fit.population}", WARN, f"{who}: no whole number of patients reproduces every printed percentage ({', '.join(fit.failed)}).", ids))
         elif fit.situation == "total reported" and not fit.alternatives:
-            out.append(Check(f"counts_{fit.population}", PASS, f"Only one split of the {fit.population_label.lower()} population fits every printed percentage: {sizes} patients.", ids))
+            out.append(Check(f"counts_{fit.population}", PASS, f"{who}: only one split between the arms fits every printed percentage ({sizes} patients), so the counts behind them are determined.", ids))
         elif fit.situation == "total reported":
-            out.append(Check(f"counts_{fit.population}", NOTE, f"{len(fit.alternatives) + 1} splits of the {fit.population_label.lower()} population fit every printed percentage; {sizes} (closest to the allocation ratio) is used.", ids))
+            out.append(Check(f"counts_{fit.population}", NOTE, f"{who}: {len(fit.alternatives) + 1} splits between the arms fit every printed percentage; {sizes} patients (closest to the allocation ratio) is used.", ids))
         elif fit.situation == "sizes not reported":
-            out.append(Check(f"counts_{fit.population}", NOTE, f"The {fit.population_label.lower()} population's size is not reported; {sizes} patients per arm is the largest size that fits the printed percentages, and counts derived from it are reconstructions.", ids))
+            out.append(Check(f"counts_{fit.population}", NOTE, f"{who}: size not reported; {sizes} patients per arm is the largest size that fits the printed percentages, so counts and comparisons on it are reconstructions.", ids))
         else:
-            out.append(Check(f"counts_{fit.population}", PASS, f"Every printed percentage on the {fit.population_label.lower()} population matches a whole number of patients.", ids))
+            out.append(Check(f"counts_{fit.population}", PASS, f"{who}: every printed percentage matches a whole number of patients.", ids))
     return out
 
 
@@ -242,7 +243,12 @@ def _design_checks(evidence: Evidence, figures: FigureSet, result: DesignResult)
     detect = figures.get("design.detectable_hr")
     observed = _observed(evidence, figures)
     if power_obs is not None and detect is not None and observed is not None:
-        out.append(Check("power_for_observed", NOTE if power_obs.value < 50 else PASS, f"With {format_number(events.value)} events the trial could reliably detect an HR of {detect.value:.2f} or lower; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)}, its power was only {power_obs.value:.0f}%, so a non-significant result does not rule out such an effect.", (power_obs.id, detect.id, observed.id)))
+        head = f"With {format_number(events.value)} events the trial could detect an HR of {detect.value:.2f} or lower with the planned power"
+        ids = (power_obs.id, detect.id, observed.id)
+        if power_obs.value < 50:
+            out.append(Check("power_for_observed", NOTE, f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was only {power_obs.value:.0f}%, so a non-significant result does not rule out such an effect.", ids))
+        else:
+            out.append(Check("power_for_observed", PASS, f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was {power_obs.value:.0f}%.", ids))
     return out
 
 

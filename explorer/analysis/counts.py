@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from explorer.evidence import Evidence, Measure, Population, TimeToEventEndpoint
 from explorer.stats import binary
 
-from .figures import RECONSTRUCTED, REPORTED, Figure, FigureSet, format_number
+from .figures import RECONSTRUCTED, Figure, FigureSet, format_number
 
 #: Smallest analysed fraction of an arm's randomised patients considered plausible
 #: when a population's size is not reported (safety populations rarely lose > 20%).
@@ -258,23 +258,10 @@ def _add_baseline_counts(evidence: Evidence, figures: FigureSet) -> None:
                 status=status,
                 derivation=(
                     f"Reconstructed: {ks[0]}/{n} = {100 * ks[0] / n:.2f}% rounds to the printed "
-                    f"{format_number(m.value, m.decimals)}% of the {n} {pop.label.lower()} patients.{note}"
+                    f"{format_number(m.value, m.decimals)}% of {pop.label.lower()} (n = {n}).{note}"
                 ),
                 inputs=(f"baseline.{ch.id}", f"population.{pop.id}.total"),
                 topic="baseline",
                 decimals=0,
             )
         )
-
-
-def count_of(figures: FigureSet, prefix: str, arm: str) -> tuple[Figure, Figure] | None:
-    """The (count, arm size) figures for ``prefix`` in ``arm``, reported or reconstructed."""
-    count = figures.get(f"{prefix}.count.{arm}")
-    if count is None:
-        return None
-    size = figures.get(f"{prefix}.n.{arm}")
-    if size is None and count.inputs:
-        size = figures.get(count.inputs[-1])
-    if size is None or size.status not in (REPORTED, RECONSTRUCTED, "derived"):
-        return None
-    return count, size

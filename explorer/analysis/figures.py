@@ -56,6 +56,8 @@ class Figure:
         Grouping for display: ``"population"``, ``"design"``, an endpoint id, ...
     decimals : int or None
         Decimals to show (the printed precision for reported figures).
+    interval : str
+        What ``lower``/``upper`` are: ``"CI"`` (with ``level``) or ``"range"``.
     """
 
     id: str
@@ -71,6 +73,7 @@ class Figure:
     inputs: tuple[str, ...] = ()
     topic: str = ""
     decimals: int | None = None
+    interval: str = "CI"
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -86,16 +89,32 @@ class Figure:
         return (self.source if self.status == REPORTED else self.derivation) or ""
 
     def formatted(self) -> str:
-        """The value (and interval) formatted at its precision, with its unit."""
-        text = format_number(self.value, self.decimals)
-        if self.lower is not None and self.upper is not None:
+        """The value (and interval) at its precision with its unit, e.g. ``37.1% (95% CI 30.5–48.8%)``."""
+        unit = self.unit if self.unit not in (None, "ratio", "proportion") else None
+        if unit == "patients" and self.value == 1:
+            unit = "patient"
+
+        def with_unit(text: str) -> str:
+            if unit is None:
+                return text
+            return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+        has_interval = self.lower is not None and self.upper is not None
+        if has_interval:
             lo = format_number(self.lower, self.decimals)
             hi = format_number(self.upper, self.decimals)
-            level = f"{self.level * 100:g}% CI " if self.level else ""
-            text = f"{text} ({level}{lo}–{hi})"
-        if self.unit and self.unit not in ("ratio", "proportion") and self.value is not None:
-            text = f"{text}{'' if self.unit == '%' else ' '}{self.unit}"
-        return text
+            sep = " to " if (self.lower < 0 or self.upper < 0) else "–"
+            span = f"{lo}{sep}{hi}{'%' if unit == '%' else ''}"
+            if self.value is None:
+                return span
+            if self.interval == "CI":
+                span = f"{self.level * 100:g}% CI {span}" if self.level else f"CI {span}"
+            else:
+                span = f"{self.interval} {span}"
+            return f"{with_unit(format_number(self.value, self.decimals))} ({span})"
+        if self.value is None:
+            return "—"
+        return with_unit(format_number(self.value, self.decimals))
 
     def to_json(self) -> dict[str, Any]:
         """The figure in the ``summary --json`` shape (DESIGN.md), plus interval fields."""
@@ -127,18 +146,21 @@ def _json_number(value: float | None) -> float | None:
 
 
 def format_number(value: float | None, decimals: int | None = None) -> str:
-    """Format a number for display: ``—`` for missing, ``∞`` for infinite."""
+    """Format a number for display: ``—`` missing, ``∞`` infinite, ``<0.001`` below precision.
+
+    Without ``decimals``, four significant digits are shown (trailing zeros dropped).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     if decimals is None:
         if float(value).is_integer() and abs(value) < 1e6:
-            return f"{int(value)}"
-        magnitude = abs(value)
-        decimals = 3 if magnitude < 1 else 2 if magnitude < 100 else 1
-    text = f"{value:.{decimals}f}"
-    return text.replace("-", "−")
+            return f"{int(value)}".replace("-", "−")
+        return f"{value:.4g}".replace("-", "−")
+    if value != 0 and abs(value) < 10.0 ** (-decimals) and decimals > 0:
+        return f"<{10.0 ** (-decimals):.{decimals}f}"
+    return f"{value:.{decimals}f}".replace("-", "−")
 
 
 def derived_status(inputs: Iterable[Figure]) -> str:
@@ -152,11 +174,16 @@ def describe_source(evidence: Evidence, measure: Measure) -> str:
     if src is None:
         return ""
     try:
-        doc = evidence.document(src.document)
-        where = doc.title if len(doc.title) <= 60 else doc.id
+        where = short_citation(evidence.document(src.document).citation) or src.document
     except KeyError:
         where = src.document
     return f"{where}, {src.section}: “{src.quote}”"
+
+
+def short_citation(citation: str) -> str:
+    """The citation up to its first parenthetical remark (``Author, et al. Journal. Year;…``)."""
+    head = citation.split(" (")[0].strip().rstrip(".")
+    return head if len(head) <= 90 else ""
 
 
 def from_measure(
@@ -178,12 +205,17 @@ def from_measure(
         status=measure.status,
         source=describe_source(evidence, measure) if reported else None,
         derivation=None if reported else (measure.derivation or "recorded in the evidence file"),
-        lower=measure.lower,
-        upper=measure.upper,
+        lower=measure.lower if measure.lower is not None else _range(measure, 0),
+        upper=measure.upper if measure.upper is not None else _range(measure, 1),
         level=measure.level,
         topic=topic,
         decimals=measure.decimals,
+        interval="CI" if measure.lower is not None or measure.range is None else "range",
     )
+
+
+def _range(measure: Measure, i: int) -> float | None:
+    return None if measure.range is None else measure.range[i]
 
 
 @dataclass

@@ -123,6 +123,17 @@ class Summary:
         )
 
 
+def _in_reading_order(evidence: Evidence, figures: FigureSet) -> list[Figure]:
+    """Figures grouped by topic (populations, design, each endpoint, safety, baseline).
+
+    Within a topic the order they were added is kept: reported first, then what
+    was derived from them.
+    """
+    order = ["population", "design", *(ep.id for ep in evidence.endpoints), "safety", "baseline"]
+    rank = {topic: i for i, topic in enumerate(order)}
+    return sorted(figures, key=lambda f: rank.get(f.topic, len(order)))
+
+
 def summarize(evidence: Evidence) -> Summary:
     """Derive every figure of ``evidence`` and run the audit."""
     figures = FigureSet()
@@ -134,7 +145,7 @@ def summarize(evidence: Evidence) -> Summary:
     checks = run_checks(evidence, figures, fits, design_result)
     return Summary(
         evidence=evidence,
-        figures=tuple(figures),
+        figures=tuple(_in_reading_order(evidence, figures)),
         checks=tuple(checks),
         count_fits=tuple(fits),
         design=design_result,

@@ -2,7 +2,9 @@
 
 Every class is a frozen dataclass: sequences are tuples and mappings are read-only
 (:class:`types.MappingProxyType`), so an :class:`Evidence` can be shared between the
-analysis layer and the user interface without copies. Objects are built by
+analysis layer and the user interface without copies. Objects compare by value and are
+hashable (the arm-keyed mappings take part in equality but not in the hash), so an
+:class:`Evidence` can key a cache. Objects are built by
 :mod:`explorer.evidence.load` from a validated file; the constructors themselves do
 not validate.
 
@@ -239,7 +241,7 @@ class Population:
     kind: str
     label: str
     total: Measure | None
-    by_arm: Mapping[str, Measure]
+    by_arm: Mapping[str, Measure] = field(hash=False)
     note: str | None = None
 
 
@@ -274,7 +276,7 @@ class Design:
     accrual: Accrual | None
     median_follow_up: Measure | None
     events_at_analysis: Measure | None
-    allocation: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
+    allocation: Mapping[str, float] = field(default_factory=lambda: _EMPTY, hash=False)
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,7 @@ class Landmark:
 
     time: float
     unit: str
-    by_arm: Mapping[str, Measure]
+    by_arm: Mapping[str, Measure] = field(hash=False)
 
 
 @dataclass(frozen=True)
@@ -307,7 +309,7 @@ class TimeToEventEndpoint:
     population: str
     assessment: str | None
     unit: str
-    medians: Mapping[str, Measure]
+    medians: Mapping[str, Measure] = field(hash=False)
     landmarks: tuple[Landmark, ...]
     effect: Effect | None
     events: Measure | None
@@ -336,7 +338,7 @@ class BinaryEndpoint:
     name: str
     role: str
     population: str
-    by_arm: Mapping[str, Proportion]
+    by_arm: Mapping[str, Proportion] = field(hash=False)
     note: str | None = None
 
     @property
@@ -357,7 +359,7 @@ class AdverseEvent:
     grade: str
     category: str | None
     population: str
-    by_arm: Mapping[str, Proportion]
+    by_arm: Mapping[str, Proportion] = field(hash=False)
     note: str | None = None
     overall: Proportion | None = None
 
@@ -370,7 +372,7 @@ class BaselineCharacteristic:
     label: str
     population: str
     overall: Measure | None
-    by_arm: Mapping[str, Measure]
+    by_arm: Mapping[str, Measure] = field(hash=False)
     note: str | None = None
 
 

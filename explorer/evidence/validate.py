@@ -41,7 +41,7 @@ _ID_SECTIONS = (
     "baseline",
     "eligibility",
 )
-_TIME_UNITS = {"days", "weeks", "months", "years"}
+_TIME_UNITS = ("days", "weeks", "months", "years")  # a tuple: units may be junk
 _PATTERN_WORDS = {
     "^[A-Za-z][A-Za-z0-9_-]*$": "must be an id: a letter, then letters, digits, '_' or '-'",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be an ISO date (YYYY-MM-DD)",
@@ -149,6 +149,9 @@ def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
                 yield path, f"unexpected field {name!r}", (*path, name)
     elif keyword == "type":
         types = [value] if isinstance(value, str) else list(value)
+        schema_path = list(error.absolute_schema_path)
+        if len(schema_path) >= 2 and schema_path[-2] == "else":  # {"if": null, "else": ...}
+            types.append("null")
         yield path, "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types), path
     elif keyword == "enum":
         choices = ", ".join("null" if v is None else str(v) for v in value)
@@ -231,8 +234,6 @@ class _Semantic:
         for section in _ID_SECTIONS:
             self.ids[section] = self._unique_ids(section)
         self._arms()
-        for path, measure in _iter_measures(self.data, ()):
-            self._measure(path, measure)
         self._references()
         self._populations()
         self._design()
@@ -240,6 +241,9 @@ class _Semantic:
         self._adverse_events()
         self._baseline()
         self._dates()
+        # Checks every measure gets; after the specific ones, whose words are more telling.
+        for path, measure in _iter_measures(self.data, ()):
+            self._measure(path, measure)
         return self.problems
 
     # ids and references
@@ -281,7 +285,9 @@ class _Semantic:
     def _references(self) -> None:
         for path, measure in _iter_measures(self.data, ()):
             source = _obj(measure.get("source"))
-            self._ref((*path, "source", "document"), source.get("document"), "documents", "document")
+            self._ref(
+                (*path, "source", "document"), source.get("document"), "documents", "document"
+            )
         accrual = _obj(_obj(self.data.get("design")).get("accrual"))
         self._ref(
             ("design", "accrual", "source", "document"),
@@ -443,7 +449,9 @@ class _Semantic:
                 self.add(("design", "allocation"), f"missing arm {arm!r}")
         self._positive(("design", "allocation_ratio"), design.get("allocation_ratio"), "ratio")
         self._allocation_matches(design, allocation)
-        self._ref(("design", "primary_endpoint"), design.get("primary_endpoint"), "endpoints", "endpoint")
+        self._ref(
+            ("design", "primary_endpoint"), design.get("primary_endpoint"), "endpoints", "endpoint"
+        )
         alpha = _obj(design.get("alpha")).get("value")
         if _is_num(alpha) and not 0 < alpha < 1:
             self.add(("design", "alpha", "value"), "alpha must be between 0 and 1 (exclusive)")
@@ -476,6 +484,8 @@ class _Semantic:
         control = [a.get("id") for a in arms if a.get("role") == "control"]
         ratio = _obj(design.get("allocation_ratio")).get("value")
         if len(treatment) != 1 or len(control) != 1 or not _is_num(ratio):
+            return
+        if not (isinstance(treatment[0], str) and isinstance(control[0], str)):
             return
         t, c = allocation.get(treatment[0]), allocation.get(control[0])
         if _is_num(t) and _is_num(c) and t > 0 and c > 0 and not math.isclose(t / c, ratio):
@@ -528,7 +538,12 @@ class _Semantic:
         self._count(("endpoints", i, "events"), events if _is_measure(events) else None)
         population = ep.get("population")
         n_events = _obj(events).get("value")
-        if _is_num(n_events) and population in totals and n_events > totals[population]:
+        if (
+            _is_num(n_events)
+            and isinstance(population, str)
+            and population in totals
+            and n_events > totals[population]
+        ):
             self.add(
                 ("endpoints", i, "events", "value"),
                 f"{_fmt(n_events)} events exceed the {_fmt(totals[population])} patients"

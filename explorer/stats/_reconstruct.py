@@ -29,6 +29,8 @@ __all__ = ["ReconstructedIpd", "reconstruct_ipd"]
 _SURVIVAL_SLACK = 0.05
 # Iterations of the paper's fixed-point update of a censoring count before bisecting.
 _MAX_UPDATES = 50
+# How far to look either side of a solution for other counts that solve it as well.
+_PLATEAU = 25
 
 
 @result
@@ -77,6 +79,8 @@ class _Run:
     censor_times: list[float]
     n_end: int  # patients still at risk after the interval
     km_end: float  # reconstructed KM at the end of the interval
+    s_ref: float  # digitised survival at the last point given events
+    misfit: float  # sum over the points of |reconstructed KM - digitised survival|
 
 
 def _as_1d(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -98,6 +102,8 @@ def _clean_curve(
         raise ValueError(
             f"curve_time and curve_survival must have the same length, got {t.size} and {s.size}"
         )
+    if t.size == 0:
+        raise ValueError("the digitised curve must have at least one point")
     if np.any(t < 0.0):
         raise ValueError(f"curve_time must be >= 0, got minimum {t.min()!r}")
     if np.any(s < -_SURVIVAL_SLACK) or np.any(s > 1.0 + _SURVIVAL_SLACK):
@@ -167,16 +173,18 @@ def _run_interval(
     n_censor: int,
     n_start: int,
     km: float,
-    s_prev: float,
+    s_ref: float,
+    closed: bool,
 ) -> _Run:
     """Invert the KM equations over one interval with ``n_censor`` censorings spread in it.
 
-    ``times``/``surv`` are the digitised points of the interval, ``s_prev`` the digitised
-    survival before its first point, ``km`` the reconstructed KM entering it.
+    ``times``/``surv`` are the digitised points of the interval, ``km`` the reconstructed KM
+    entering it, ``s_ref`` the digitised survival at the last point given events. Censorings
+    are evenly spaced over (start, end), [1] step 2, or over (start, end] when ``closed``.
     """
-    # Censorings evenly spaced over (start, end), [1] step 2; segment 0 is [start, times[0]),
-    # segment j + 1 is [times[j], next point or end].
-    cens = start + (end - start) * np.arange(1, n_censor + 1) / (n_censor + 1)
+    # Segment 0 is [start, times[0]), segment j + 1 is [times[j], next point or end].
+    spacing = n_censor if closed else n_censor + 1
+    cens = start + (end - start) * np.arange(1, n_censor + 1) / max(spacing, 1)
     cuts = np.searchsorted(cens, np.concatenate(([start], times)), side="left")
     cuts = np.append(cuts, n_censor)
     kept: list[float] = []
@@ -189,28 +197,31 @@ def _run_interval(
 
     n = n_start - censor(0, n_start)
     deaths = np.zeros(times.size, dtype=np.int64)
+    misfit = 0.0
     for j, s_k in enumerate(surv):
-        # Events only where the digitised curve drops: a flat stretch creates none, even
-        # when the reconstruction lags the curve ([1] step 3, d_k = 0 when S_k = S_{k-1}).
-        if s_k < s_prev and n > 0 and km > 0.0:
-            d = math.floor(n * (1.0 - s_k / km) + 0.5)
-            d = min(max(d, 0), n)
-            km *= 1.0 - d / n
-            n -= d
-            deaths[j] = d
-        s_prev = s_k
+        # Events only where the digitised curve has dropped by at least half an event since
+        # the last point given events: a flat stretch, or digitiser noise on it, creates
+        # none, even when the reconstruction lags the curve by an earlier rounding.
+        if n > 0 and km > 0.0 and s_k < s_ref and n * (1.0 - s_k / s_ref) >= 0.5:
+            # [1] step 3: the events that bring the reconstructed KM to the curve.
+            d = min(max(math.floor(n * (1.0 - s_k / km) + 0.5), 0), n)
+            if d > 0:
+                km *= 1.0 - d / n
+                n -= d
+                deaths[j] = d
+                s_ref = s_k
+        misfit += abs(km - s_k)
         n -= censor(j + 1, n)
-    return _Run(deaths=deaths, censor_times=kept, n_end=n, km_end=km)
+    return _Run(deaths=deaths, censor_times=kept, n_end=n, km_end=km, s_ref=s_ref, misfit=misfit)
 
 
-def _solve_count(
-    mismatch: Callable[[int], int], *, upper: int, first_guess: int
-) -> tuple[int, int]:
-    """Find a censoring count c in [0, upper] with ``mismatch(c) == 0``.
+def _solve_count(mismatch: Callable[[int], int], *, upper: int, first_guess: int) -> list[int]:
+    """Censoring counts c in [0, upper] with ``mismatch(c) == 0``, or else the smallest |.|.
 
     ``mismatch`` is non-increasing in c (more censoring leaves fewer patients and events).
     First the paper's update c <- c + mismatch(c) ([1] step 5); if that cycles or stalls,
-    bisection. Returns the best count and its mismatch.
+    bisection. Several neighbouring counts can solve it (one more censoring, one fewer
+    event): all of them are returned, for the caller to choose by fit to the curve.
     """
     seen: dict[int, int] = {}
 
@@ -223,21 +234,28 @@ def _solve_count(
     for _ in range(_MAX_UPDATES):
         gap = evaluate(c)
         if gap == 0:
-            return c, 0
+            break
         nxt = min(max(c + gap, 0), upper)
         if nxt in seen:
             break
         c = nxt
     lo, hi = 0, upper
-    if evaluate(lo) > 0 and evaluate(hi) < 0:
+    if 0 not in seen.values() and evaluate(lo) > 0 and evaluate(hi) < 0:
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if evaluate(mid) > 0:
                 lo = mid
             else:
                 hi = mid
-    best = min(seen, key=lambda k: (abs(seen[k]), k))
-    return best, seen[best]
+    gap = min(abs(v) for v in seen.values())
+    found = [k for k, v in seen.items() if abs(v) == gap]
+    # Neighbours with the same mismatch (a plateau of the step function).
+    low, high = min(found), max(found)
+    while low > max(0, min(found) - _PLATEAU) and abs(evaluate(low - 1)) == gap:
+        low -= 1
+    while high < min(upper, max(found) + _PLATEAU) and abs(evaluate(high + 1)) == gap:
+        high += 1
+    return [k for k in range(low, high + 1) if abs(evaluate(k)) == gap]
 
 
 def _fit_interval(
@@ -248,41 +266,61 @@ def _fit_interval(
     end: float,
     n_start: int,
     km: float,
-    s_prev: float,
+    s_ref: float,
+    s_enter: float,
     next_at_risk: int | None,
     events_left: int | None,
     censor_rate: float,
+    curve_ends: bool,
 ) -> _Run:
     """Choose the censoring count of one interval and return the inversion it gives.
 
-    ``next_at_risk`` is the published number at the next risk time (``None`` in the last
+    ``s_enter`` is the digitised survival before the interval (for the first guess),
+    ``next_at_risk`` the published number at the next risk time (``None`` in the last
     interval), ``events_left`` the reported events not yet placed (last interval, when
-    ``total_events`` is given), ``censor_rate`` the censorings per person-month so far.
+    ``total_events`` is given), ``censor_rate`` the censorings per person-month so far;
+    ``curve_ends`` tells that the last digitised point is in this interval.
     """
+
+    # A curve is drawn up to the last follow-up time, so when it ends inside a (non-last)
+    # risk interval nobody is censored after that time, and someone is censored at it.
+    closed = next_at_risk is not None and curve_ends
+    stop = float(times[-1]) if closed else end
 
     def run(c: int) -> _Run:
         return _run_interval(
-            times, surv, start=start, end=end, n_censor=c, n_start=n_start, km=km, s_prev=s_prev
+            times,
+            surv,
+            start=start,
+            end=stop,
+            n_censor=c,
+            n_start=n_start,
+            km=km,
+            s_ref=s_ref,
+            closed=closed,
         )
 
-    s_end = float(surv[-1]) if surv.size else s_prev
-    ratio = s_end / s_prev if s_prev > 0.0 else 0.0
+    s_end = float(surv[-1]) if surv.size else s_enter
+    ratio = s_end / s_enter if s_enter > 0.0 else 0.0
     if next_at_risk is not None:
         # Match the number at risk at the next risk time, [1] steps 2-5.
         guess = math.floor(n_start * ratio - next_at_risk + 0.5)
-        c, _ = _solve_count(lambda c: run(c).n_end - next_at_risk, upper=n_start, first_guess=guess)
+        counts = _solve_count(
+            lambda c: run(c).n_end - next_at_risk, upper=n_start, first_guess=guess
+        )
     elif events_left is not None:
         # [1]: in the last interval the reported total number of events replaces the
         # missing number at risk.
-        c, _ = _solve_count(
+        counts = _solve_count(
             lambda c: int(run(c).deaths.sum()) - events_left, upper=n_start, first_guess=0
         )
     else:
         # Assumption: censoring continues at the earlier intervals' rate per person-month at
         # risk; the person-time here is approximated by the trapezoid of the survival drop.
         exposure = (end - start) * n_start * (1.0 + ratio) / 2.0
-        c = min(math.floor(censor_rate * exposure + 0.5), n_start)
-    return run(c)
+        counts = [min(math.floor(censor_rate * exposure + 0.5), n_start)]
+    # Of equally good counts, the one whose KM follows the digitised points best.
+    return min((run(c) for c in counts), key=lambda out: out.misfit)
 
 
 def _km_at(time: np.ndarray, event: np.ndarray, at: np.ndarray, *, left: np.ndarray) -> np.ndarray:
@@ -345,10 +383,10 @@ def reconstruct_ipd(
     Raises
     ------
     ValueError
-        On mismatched lengths, negative or non-finite times, survival outside [0, 1] beyond
-        0.05 of noise, a risk table not starting at 0 or not increasing in time, increasing,
-        negative or fractional numbers at risk, or ``total_events`` outside
-        [0, ``at_risk[0]``].
+        On mismatched lengths, an empty curve, negative or non-finite times, survival
+        outside [0, 1] beyond 0.05 of noise, a risk table not starting at 0 or not
+        increasing in time, increasing, negative or fractional numbers at risk, or
+        ``total_events`` outside [0, ``at_risk[0]``].
 
     Notes
     -----
@@ -364,38 +402,53 @@ def reconstruct_ipd(
               \\hat S_k = \\hat S_{k-1} (1 - d_k / n_k), \\quad
               n_{k+1} = n_k - d_k - c_k,
 
-    where :math:`\\hat S` is the KM of the reconstruction so far (so rounding errors are
-    caught up at the next drop) and :math:`c_k` the censorings up to the next point. The
-    first guess is :math:`c_i = \\operatorname{round}(n_i S_{end} / S_{start} - n_{i+1})`
-    and the paper's update :math:`c_i \\leftarrow c_i + (\\hat n_{i+1} - n_{i+1})` is
-    iterated until the reconstructed number at risk at :math:`t_{i+1}` equals the
-    published one. In the last interval, with ``total_events``, the same update matches the
-    total number of events instead; without it, the censoring rate per person-month at risk
-    of the earlier intervals (censored / sum of interval length x mean of its two numbers at
-    risk) is assumed to continue, applied to the person-time of the last interval
-    approximated from its drop in survival; with a single interval no censoring is assumed.
-    Patients still at risk at the end are censored at the last digitised time (or the last
-    risk time, if later).
+    where :math:`\\hat S` is the KM of the reconstruction so far (so a rounding error is
+    caught up at the next drop) and :math:`c_k` the censorings up to the next point. Events
+    are placed only where the digitised curve has dropped by at least half an event since
+    the last point given events, :math:`n_k (1 - S_k / S_{ref}) \\ge 1/2`: a flat stretch
+    gets none, and neither does digitiser noise on it. The first guess is
+    :math:`c_i = \\operatorname{round}(n_i S_{end} / S_{start} - n_{i+1})` and the paper's
+    update :math:`c_i \\leftarrow c_i + (\\hat n_{i+1} - n_{i+1})` is iterated until the
+    reconstructed number at risk at :math:`t_{i+1}` equals the published one; when
+    neighbouring counts all do (one more censoring, one fewer event), the one whose KM is
+    closest to the digitised points is kept. If the curve ends inside a risk interval, its
+    censorings are spread up to and including the curve's last time (the time of the last
+    follow-up), not beyond.
 
-    Deliberate differences from the authors' R code (the appendix of [1], also the basis
-    of R's IPDfromKM and survHE ``digitise``):
+    In the last interval (after the last risk time), with ``total_events``, the same update
+    matches the total number of events instead (Guyot's step for the last interval).
+    Without it, the assumption is that censoring continues at the earlier intervals' rate
+    per person-month at risk (censored / sum of interval length x mean of its two numbers
+    at risk), applied to the last interval's person-time approximated from its drop in
+    survival; with a single interval (no risk numbers after time 0) no censoring is
+    assumed. Patients still at risk at the end are censored at the last digitised time (or
+    the last risk time, if later).
 
-    * No events where the cleaned curve does not drop. The R code applies the formula
-      above at every point, so a flat stretch can gain events when the number at risk is
-      reset upwards at an interval start; a public Python port creates deaths on flat tails
-      this way.
+    ``max_abs_diff`` and ``mean_abs_diff`` compare with the cleaned curve, so they measure
+    the inversion, not the digitiser's noise; at the end of a curve one patient can be
+    worth several percent.
+
+    Deliberate differences from the authors' R code (the appendix of [1], which survHE's
+    ``digitise`` adapts):
+
+    * Events only where the curve drops by half an event, as above. The R code applies the
+      formula at every point, so a flat stretch gains an event whenever
+      :math:`n_k (1 - S_k / \\hat S)` reaches one half there, e.g. after the number at risk
+      is reset to the published one at an interval start, or when noise adds to an earlier
+      rounding deficit.
     * Patients are conserved: each interval starts from the patients actually left, not
       from the published number (which the R code imposes). If the curve and the risk table
       cannot both be met, ``interval_at_risk`` shows the mismatch; ``n`` always equals
       ``at_risk[0]``.
     * Censorings are spread over the whole risk interval and kept at those times; the R
       code spreads them between the first digitised points of consecutive intervals and
-      writes them at the midpoint between digitised times. The KM curve is the same, and
-      the reconstructed numbers at risk at ``risk_time`` equal the published ones.
+      writes them at the midpoint between digitised times. The reconstructed numbers at
+      risk at ``risk_time`` then equal the published ones.
     * The last-interval censoring rate is per person-month at risk; the R code carries the
       count per month of the earlier intervals.
-    * When the paper's fixed-point update of a censoring count cycles, bisection on the
-      count is used; rounding is half up (R rounds half to even).
+    * When the fixed-point update of a censoring count cycles, bisection on the count is
+      used, and ties are broken by the fit to the curve; rounding is half up (R rounds half
+      to even).
 
     References
     ----------
@@ -428,7 +481,7 @@ def reconstruct_ipd(
 
     event_times: list[float] = []
     censor_times: list[float] = []
-    n, km, s_prev = int(n_risk[0]), 1.0, 1.0
+    n, km, s_ref = int(n_risk[0]), 1.0, 1.0
     censored_so_far, person_time = 0, 0.0
     for i in range(n_int):
         pts = slice(bounds[i], bounds[i + 1])
@@ -444,19 +497,19 @@ def reconstruct_ipd(
             end=end,
             n_start=n,
             km=km,
-            s_prev=s_prev,
+            s_ref=s_ref,
+            s_enter=float(s[bounds[i] - 1]) if bounds[i] > 0 else 1.0,
             next_at_risk=None if last else int(n_risk[i + 1]),
             events_left=total - len(event_times) if last and total is not None else None,
             censor_rate=censored_so_far / person_time if person_time > 0.0 else 0.0,
+            curve_ends=bounds[i] < t.size == bounds[i + 1],
         )
         for time_k, d in zip(times.tolist(), out.deaths.tolist(), strict=True):
             event_times.extend([time_k] * d)
         censor_times.extend(out.censor_times)
         censored_so_far += len(out.censor_times)
         person_time += (end - start) * (n + out.n_end) / 2.0
-        n, km = out.n_end, out.km_end
-        if surv.size:
-            s_prev = float(surv[-1])
+        n, km, s_ref = out.n_end, out.km_end, out.s_ref
     censor_times.extend([end_time] * n)
 
     time = np.concatenate((np.asarray(event_times, float), np.asarray(censor_times, float)))

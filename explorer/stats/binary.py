@@ -249,9 +249,7 @@ def _chi2_p(k1: int, n1: int, k2: int, n2: int) -> float:
     return float(_sp.chi2.sf(statistic, 1))
 
 
-def _risk_ratio(
-    k1: int, n1: int, k2: int, n2: int, z: float
-) -> tuple[float, float, float, bool]:
+def _risk_ratio(k1: int, n1: int, k2: int, n2: int, z: float) -> tuple[float, float, float, bool]:
     """Katz log interval for risk1 / risk2, 0.5 added to every cell if any is zero."""
     corrected = 0 in (k1, n1 - k1, k2, n2 - k2)
     add = 0.5 if corrected else 0.0
@@ -313,10 +311,9 @@ def compare(k1: int, n1: int, k2: int, n2: int, *, level: float = 0.95) -> Compa
       ``uniroot``'s default absolute tolerance (about 1.2e-4), so its values are
       accurate to only 3–4 significant digits, and a limit near 700 can be off by
       1%; ours are solved to 1e-13 (brentq) and agree with R's own algorithm
-      solved tightly; (ii) when a column is
-      empty (no events, or all events, in both arms) the conditional likelihood
-      is flat: we return nan for the estimate where R returns 0, with the same
-      interval (0, inf).
+      solved tightly; (ii) when a column is empty (no events, or all events, in
+      both arms) the conditional likelihood is flat: we return nan for the
+      estimate where R returns 0, with the same interval (0, inf).
     * **fisher_p**: two-sided, summing the tables whose hypergeometric probability
       is at most that of the observed one times 1 + 1e-7, exactly R's rule.
     * **chi2_p**: Pearson N(ad − bc)² / (n1·n2·m1·m2) on 1 df, no continuity

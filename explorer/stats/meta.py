@@ -3,25 +3,8 @@
 Trials report ratios (HR, RR, OR) with CIs, rarely standard errors; :func:`pool` works
 on the log scale with the SE recovered from each CI (as :func:`explorer.stats.effects.from_ci`)
 and returns the pooled ratio, its CI, the heterogeneity statistics and the prediction
-interval, following R's metafor (``rma.uni`` and ``predict.rma``).
-
-References
-----------
-.. [1] Viechtbauer W. Conducting meta-analyses in R with the metafor package.
-   J Stat Softw 2010;36(3):1–48.
-.. [2] DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials
-   1986;7:177–188.
-.. [3] Paule RC, Mandel J. Consensus values and weighting factors. J Res Natl Bur Stand
-   1982;87:377–385.
-.. [4] Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the
-   random-effects model. J Educ Behav Stat 2005;30:261–293 (REML, Fisher scoring).
-.. [5] Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical
-   trials with binary outcome. Stat Med 2001;20:3875–3889; Sidik K, Jonkman JN. A simple
-   confidence interval for meta-analysis. Stat Med 2002;21:3153–3159.
-.. [6] Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis.
-   Stat Med 2002;21:1539–1558.
-.. [7] Higgins JPT, Thompson SG, Spiegelhalter DJ. A re-evaluation of random-effects
-   meta-analysis. J R Stat Soc A 2009;172:137–159.
+interval, following R's metafor (``rma.uni`` and ``predict.rma``; Viechtbauer,
+J Stat Softw 2010;36(3)). References are in :func:`pool`.
 """
 
 from __future__ import annotations
@@ -118,7 +101,7 @@ def _as_vector(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
     return arr
 
 
-def _q_statistic(y: np.ndarray, v: np.ndarray) -> tuple[float, float | None]:
+def _q_statistic(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
     """Cochran's Q and the DerSimonian–Laird tau² (untruncated) from statsmodels."""
     # errstate: statsmodels computes I² = 1 - (k-1)/Q, which divides by zero when Q == 0.
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -138,14 +121,18 @@ def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
     df = y.size - 1
     if _q_of_tau2(0.0, y, v) <= df:
         return 0.0
-    # Q(tau²) decreases to a limit below k − 1 (Q(∞)·... → sum of squares / tau² → 0),
-    # so an upper bracket exists; widen it from metafor's tau2.max = 100 if needed.
+    # Q(tau²) decreases in tau² and tends to 0 (the weights shrink like 1/tau²), so a
+    # bracket exists: start from metafor's tau2.max = 100 (or 10·var(y)) and widen.
     upper = max(100.0, 10.0 * float(np.var(y)))
     while _q_of_tau2(upper, y, v) > df:
         upper *= 10.0
     return float(
         optimize.brentq(
-            lambda t: _q_of_tau2(t, y, v) - df, 0.0, upper, xtol=_TAU2_TOL, rtol=4 * np.finfo(float).eps
+            lambda t: _q_of_tau2(t, y, v) - df,
+            0.0,
+            upper,
+            xtol=_TAU2_TOL,
+            rtol=4 * np.finfo(float).eps,
         )
     )
 
@@ -162,23 +149,39 @@ def _reml_loglik(tau2: float, y: np.ndarray, v: np.ndarray) -> float:
     )
 
 
-def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
-    """REML tau² by Fisher scoring with step halving at 0, as metafor's rma.uni."""
+def _fisher_scoring_reml(y: np.ndarray, v: np.ndarray, step: float) -> float | None:
+    """metafor's REML Fisher scoring with step length ``step``; None if not converged."""
     k = y.size
     # start: Hedges' (HE) estimator truncated at 0, metafor's default tau2.init
-    tau2 = max(0.0, (np.sum((y - y.mean()) ** 2) - np.sum(v) * (k - 1) / k) / (k - 1))
+    tau2 = max(0.0, float(np.sum((y - y.mean()) ** 2) - np.sum(v) * (k - 1) / k) / (k - 1))
     for _ in range(_MAX_ITER):
         w = 1.0 / (v + tau2)
         p_mat = np.diag(w) - np.outer(w, w) / w.sum()
         py = p_mat @ y
-        adj = (py @ py - np.trace(p_mat)) / np.sum(p_mat * p_mat)
-        while tau2 + adj < 0.0:
+        adj = step * float((py @ py - np.trace(p_mat)) / np.sum(p_mat * p_mat))
+        if tau2 == 0.0 and adj < 0.0:
+            return 0.0  # at the boundary and pointing outside: the maximum is at 0
+        while tau2 + adj < 0.0:  # step halving, as metafor
             adj /= 2.0
         tau2 += adj
         if abs(adj) <= _TAU2_TOL:
+            return tau2
+    return None
+
+
+def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
+    """REML tau² by Fisher scoring with step halving at 0, as metafor's rma.uni.
+
+    Fisher scoring can oscillate (large k, tau² near 0); metafor then stops with "Fisher
+    scoring algorithm did not converge" and suggests ``control=list(stepadj=0.5)``. We
+    apply that remedy ourselves: step lengths 1, 1/2, 1/4, 1/8 until one converges.
+    """
+    for step in (1.0, 0.5, 0.25, 0.125):
+        tau2 = _fisher_scoring_reml(y, v, step)
+        if tau2 is not None:
             break
     else:
-        raise RuntimeError("REML Fisher scoring did not converge")
+        raise RuntimeError("REML Fisher scoring did not converge, even with step 1/8")
     # metafor's ll0check: Fisher scoring can stop at a local maximum; keep tau² = 0 if the
     # restricted likelihood is higher there.
     if tau2 > 0.0 and _reml_loglik(0.0, y, v) > _reml_loglik(tau2, y, v):
@@ -195,7 +198,7 @@ def pool(
     method: Literal["FE", "DL", "REML", "PM"] = "REML",
     hartung_knapp: bool = False,
 ) -> PoolResult:
-    r"""Pool ratio estimates (HR, RR, OR) given with their CIs, as metafor's ``rma``.
+    r"""Pool ratio estimates (HR, RR, OR) given with their CIs, as metafor's ``rma`` [7]_.
 
     Puts a trial beside its peers: the pooled ratio, how much the trials disagree
     (tau², I², Q) and where the effect of a new, similar trial would likely fall (the
@@ -227,7 +230,7 @@ def pool(
         On fewer than 2 studies, unequal lengths, non-finite or non-positive values,
         ``lower >= upper`` for a study, ``level`` outside (0, 1) or an unknown method.
     RuntimeError
-        If the REML iteration does not converge (not seen in practice).
+        If the REML Fisher scoring does not converge even with step length 1/8.
 
     Notes
     -----
@@ -241,12 +244,15 @@ def pool(
         \operatorname{Var}(\hat\mu) = \frac{1}{\sum w_i}, \quad
         Q = \sum \frac{(y_i - \hat\mu_{FE})^2}{v_i}.
 
-    tau²: FE 0; DL :math:`\max(0, (Q - (k-1)) / (\sum w - \sum w^2/\sum w))` [2]_;
-    PM the root of :math:`Q(\tau^2) = k - 1` [3]_; REML by Fisher scoring [4]_, started at
+    tau²: FE 0; DL :math:`\max(0, (Q - (k-1)) / (\sum w - \sum w^2/\sum w))` with
+    :math:`w = 1/v_i` [1]_;
+    PM the root of :math:`Q(\tau^2) = k - 1` [2]_; REML by Fisher scoring [3]_, started at
     Hedges' estimator, with step halving at 0 and metafor's check that tau² = 0 does not
-    have a higher restricted likelihood.
+    have a higher restricted likelihood. When Fisher scoring oscillates, metafor stops with
+    an error and suggests ``control=list(stepadj=0.5)``; we retry with step lengths 1/2,
+    1/4 and 1/8 instead of failing.
 
-    Hartung–Knapp [5]_: :math:`\operatorname{Var}(\hat\mu)` is multiplied by
+    Hartung–Knapp [4]_: :math:`\operatorname{Var}(\hat\mu)` is multiplied by
     :math:`s^2 = \sum w_i (y_i - \hat\mu)^2 / (k-1)` and the CI uses :math:`t_{k-1}`. As
     metafor's ``"knha"`` (not its ``"adhoc"``), :math:`s^2 < 1` is kept, so the CI can be
     narrower than the z-based one when the studies agree closely.
@@ -254,9 +260,9 @@ def pool(
     Prediction interval, as metafor's ``predict.rma``:
     :math:`\hat\mu \pm c' \sqrt{\operatorname{Var}(\hat\mu) + \tau^2}` with :math:`c'` the
     normal quantile, or the :math:`t_{k-1}` quantile with ``hartung_knapp``. Higgins,
-    Thompson & Spiegelhalter [7]_ propose :math:`t_{k-2}`; we follow metafor.
+    Thompson & Spiegelhalter [6]_ propose :math:`t_{k-2}`; we follow metafor.
 
-    I² (percent) as metafor [6]_: for FE, :math:`\max(0, 100\,(Q - (k-1))/Q)`; for the
+    I² (percent) as metafor [5]_: for FE, :math:`\max(0, 100\,(Q - (k-1))/Q)`; for the
     random-effects methods, :math:`100\,\tau^2 / (\tau^2 + \tilde v)` with the "typical"
     within-study variance :math:`\tilde v = (k-1) / (\sum w - \sum w^2 / \sum w)`,
     :math:`w = 1/v_i` (this equals the FE formula for DL).
@@ -264,7 +270,7 @@ def pool(
     Implementation: Q and the DL tau² come from statsmodels'
     ``combine_effects(method_re="chi2")``; tau² is then truncated at 0 (statsmodels does
     not truncate). PM does not use statsmodels' ``method_re="iterated"``: it stops at
-    \|Q − (k − 1)\| < 1e-5 (tau² off by up to ~0.2% in our checks) and, with a tighter
+    |Q − (k − 1)| < 1e-5 (tau² off by up to ~0.2% in our checks) and, with a tighter
     tolerance, returns tau² = 0 when rounding makes Q − (k − 1) slightly negative near the
     root. We use Brent's root finder instead, as metafor uses ``uniroot``.
     statsmodels has no REML. The pooled estimate for the chosen tau² is computed here.
@@ -274,6 +280,8 @@ def pool(
     * Iterative tau² are converged to 1e-12 (metafor: REML change < 1e-5, PM ``uniroot``
       tolerance ≈ 1.2e-4), so results match metafor run with tight ``control`` closely
       and its defaults only to about 1e-4 in tau².
+    * REML: where metafor's Fisher scoring fails to converge (an error), we retry with a
+      shorter step (metafor's own remedy, ``stepadj``) and return that estimate.
     * For FE, metafor's ``predict()`` returns no prediction interval; we return the CI
       (the formula above with tau² = 0).
     * ``hartung_knapp`` with FE is computed without a warning (metafor warns that it is
@@ -282,13 +290,15 @@ def pool(
 
     References
     ----------
-    .. [2] DerSimonian R, Laird N. Control Clin Trials 1986;7:177–188.
-    .. [3] Paule RC, Mandel J. J Res Natl Bur Stand 1982;87:377–385.
-    .. [4] Viechtbauer W. J Educ Behav Stat 2005;30:261–293.
-    .. [5] Hartung J, Knapp G. Stat Med 2001;20:3875–3889; Sidik K, Jonkman JN.
+    .. [1] DerSimonian R, Laird N. Control Clin Trials 1986;7:177–188.
+    .. [2] Paule RC, Mandel J. J Res Natl Bur Stand 1982;87:377–385.
+    .. [3] Viechtbauer W. J Educ Behav Stat 2005;30:261–293.
+    .. [4] Hartung J, Knapp G. Stat Med 2001;20:3875–3889; Sidik K, Jonkman JN.
        Stat Med 2002;21:3153–3159.
-    .. [6] Higgins JPT, Thompson SG. Stat Med 2002;21:1539–1558.
-    .. [7] Higgins JPT, Thompson SG, Spiegelhalter DJ. J R Stat Soc A 2009;172:137–159.
+    .. [5] Higgins JPT, Thompson SG. Stat Med 2002;21:1539–1558.
+    .. [6] Higgins JPT, Thompson SG, Spiegelhalter DJ. J R Stat Soc A 2009;172:137–159.
+    .. [7] Viechtbauer W. Conducting meta-analyses in R with the metafor package.
+       J Stat Softw 2010;36(3):1–48.
 
     Examples
     --------

@@ -208,9 +208,7 @@ def _time_event(time: npt.ArrayLike, event: npt.ArrayLike) -> tuple[np.ndarray, 
         raise ValueError("time must be >= 0")
     e = np.asarray(event)
     if e.shape != t.shape:
-        raise ValueError(
-            f"time and event must have the same length, got {t.size} and {e.size}"
-        )
+        raise ValueError(f"time and event must have the same length, got {t.size} and {e.size}")
     if e.dtype != bool:
         try:
             ef = e.astype(float)
@@ -465,7 +463,7 @@ def kaplan_meier(
     ``z = Φ⁻¹((1 + level)/2)``:
 
     * "log": ``S·exp(∓zσ)``, the upper limit capped at 1;
-    * "log-log": ``S^exp(±zσ/log S)``, undefined (NaN) where ``S`` is 0 or 1;
+    * "log-log": ``S^exp(∓zσ/log S)``, undefined (NaN) where ``S`` is 0 or 1;
     * "plain": ``S ± zσS`` clipped to [0, 1].
 
     The median and its CI follow R's ``quantile(fit, 0.5)`` [3]_: the first time the curve
@@ -635,10 +633,8 @@ def logrank(
     levels, g = _labels("group", group, t.size)
     if levels.size != 2:
         raise ValueError(f"group must have exactly two distinct values, got {levels.size}")
-    if strata is None:
-        s = np.zeros(t.size, dtype=np.int64)
-    else:
-        s = _labels("strata", strata, t.size)[1]
+    no_strata = np.zeros(t.size, dtype=np.int64)
+    s = no_strata if strata is None else _labels("strata", strata, t.size)[1]
     observed0 = expected0 = variance = 0.0
     for k in np.unique(s):
         rows = s == k
@@ -746,10 +742,11 @@ def cox(
     >>> event = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
     >>> fit = cox(time, event, [1] * 11 + [0] * 12)
     >>> round(fit.hr, 3), round(fit.lower, 3), round(fit.upper, 3), round(fit.p, 4)
-    (0.4, 0.147, 1.092, 0.0735)
+    (0.4, 0.147, 1.092, 0.0737)
     """
     # Imported here: statsmodels adds ~0.5 s to start-up and only this function needs it.
     from statsmodels.duration.hazard_regression import PHReg
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
     t, e = _time_event(time, event)
     g = _binary_group(group, t.size)
@@ -761,12 +758,18 @@ def cox(
         raise ValueError("cox needs at least one event")
     model = PHReg(t, g[:, None].astype(float), status=e.astype(float), strata=s, ties=ties)
     with warnings.catch_warnings(record=True) as caught:
-        # PHRegResults keeps no convergence flag: statsmodels only warns (ConvergenceWarning,
-        # HessianInversionWarning). Any warning here is reported as a ValueError below.
+        # PHRegResults keeps no convergence flag: statsmodels only warns. Those warnings
+        # become the ValueError below; any other warning is passed on unchanged.
         warnings.simplefilter("always")
         fit = model.fit()
+    failed = False
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning | HessianInversionWarning):
+            failed = True
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     beta, se = float(fit.params[0]), float(fit.bse[0])
-    if caught or not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+    if failed or not (math.isfinite(beta) and math.isfinite(se) and se > 0):
         raise ValueError(
             "the Cox model did not converge: the hazard ratio is not estimable "
             "(monotone likelihood, e.g. no events in one group)"

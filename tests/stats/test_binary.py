@@ -1,4 +1,4 @@
-"""Tests for explorer.stats.binary against base R (tests/reference/binary.R) and published values."""
+"""Tests for explorer.stats.binary against base R (tests/reference/binary.R) and papers."""
 
 from __future__ import annotations
 
@@ -160,9 +160,9 @@ def test_compare_odds_ratio_within_fisher_test_tolerance(ref):
         ]
         for ours, r_value in pairs:
             # vs fisher.test itself, on the scale R's root finder works on, abs = its tolerance
-            assert _uniroot_scale(ours) == pytest.approx(
-                _uniroot_scale(r_value), rel=0, abs=tol
-            ), case["case"]
+            assert _uniroot_scale(ours) == pytest.approx(_uniroot_scale(r_value), rel=0, abs=tol), (
+                case["case"]
+            )
 
 
 def test_documented_difference_fisher_test_root_tolerance(ref):
@@ -409,9 +409,7 @@ def test_reconstruct_palmira_measurable_disease_counts():
         return {n for _, n in reconstruct_counts(percent, decimals=1, n_min=30, n_max=138)}
 
     splits = [
-        n1
-        for n1 in range(30, 109)
-        if n1 in ns(6.4) & ns(33.0) and 138 - n1 in ns(2.3) & ns(29.5)
+        n1 for n1 in range(30, 109) if n1 in ns(6.4) & ns(33.0) and 138 - n1 in ns(2.3) & ns(29.5)
     ]
     assert splits == [94]
     by_n = {

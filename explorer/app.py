@@ -1,0 +1,34 @@
+"""The GUI's one wiring point: QApplication, global plot options, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(file: str | None = None) -> int:
+    """Open the main window on ``file`` (default: bundled PALMIRA); return the exit status.
+
+    A file that cannot be read exits with status 2 and one line on stderr, as the
+    headless commands do, before any window appears.
+    """
+    from explorer import evidence
+    from explorer.evidence import EvidenceError
+
+    try:
+        ev = evidence.load_bundled() if file is None else evidence.load(file)
+    except EvidenceError as exc:
+        sys.stderr.write(f"explorer: {exc}\n")
+        return 2
+
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Trial Evidence Explorer")
+    app.setOrganizationName("TrialEvidenceExplorer")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    window = MainWindow(ev)
+    window.show()
+    return app.exec()

@@ -1,0 +1,373 @@
+"""Reading evidence files into :class:`~explorer.evidence.model.Evidence`.
+
+Every failure, from a missing file to a median outside its interval, is raised as one
+:class:`~explorer.evidence.errors.EvidenceError` naming the file, the place and the
+problem. Parsing is plain :mod:`json` (no eval, no pickle), strict about what JSON
+allows: duplicate keys and NaN/Infinity are errors, not silently accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from explorer import resources
+from explorer.evidence.errors import EvidenceError
+from explorer.evidence.model import (
+    Accrual,
+    AdverseEvent,
+    Arm,
+    BaselineCharacteristic,
+    BinaryEndpoint,
+    Citation,
+    DataCut,
+    Design,
+    Document,
+    Effect,
+    EligibilityCriterion,
+    Endpoint,
+    Evidence,
+    Landmark,
+    Measure,
+    Population,
+    Proportion,
+    Source,
+    TimeToEventEndpoint,
+    Trial,
+)
+from explorer.evidence.validate import validate
+
+__all__ = ["from_dict", "load", "load_bundled", "loads"]
+
+
+class _JsonProblem(ValueError):
+    """A JSON text that parses but is not plain JSON (duplicate key, NaN)."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonProblem(f"duplicate key {key!r} in one JSON object")
+        out[key] = value
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise _JsonProblem(f"{name} is not allowed in JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _JsonProblem(f"number {text} is too large")
+    return value
+
+
+def load(path: str | os.PathLike) -> Evidence:
+    """Read and validate an evidence file (UTF-8 JSON).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+
+    Returns
+    -------
+    Evidence
+        The validated evidence, with ``origin`` set to ``path`` as given.
+
+    Raises
+    ------
+    EvidenceError
+        If the file cannot be read, is not UTF-8 JSON, or breaks the schema or the
+        semantic rules; the error names the file, the place and the problem.
+    """
+    origin = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise EvidenceError(origin, "", "file not found") from None
+    except IsADirectoryError:
+        raise EvidenceError(origin, "", "is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(
+            origin, "", f"not UTF-8 text (undecodable byte at offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise EvidenceError(origin, "", f"cannot be read: {exc.strerror or exc}") from None
+    return loads(text, origin=origin)
+
+
+def loads(text: str, *, origin: str = "<string>") -> Evidence:
+    """Parse and validate evidence from a JSON string.
+
+    Parameters
+    ----------
+    text : str
+        The JSON text.
+    origin : str, optional
+        What to call the text in errors and in :attr:`Evidence.origin`.
+
+    Raises
+    ------
+    EvidenceError
+        If the text is not JSON (the problem gives line and column) or is invalid.
+    """
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constants,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise EvidenceError(
+            origin, "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except _JsonProblem as exc:
+        raise EvidenceError(origin, "", f"not valid JSON: {exc}") from None
+    return from_dict(data, origin=origin)
+
+
+def from_dict(data: Mapping, *, origin: str = "<dict>") -> Evidence:
+    """Validate parsed JSON data and build the :class:`Evidence`.
+
+    Parameters
+    ----------
+    data : mapping
+        Parsed JSON: dicts, lists, strings, numbers, booleans and None.
+    origin : str, optional
+        What to call the data in errors and in :attr:`Evidence.origin`.
+
+    Raises
+    ------
+    EvidenceError
+        With the most relevant problem; ``error.problems`` holds all of them.
+    """
+    problems = validate(data)
+    if problems:
+        path, problem = problems[0]
+        raise EvidenceError(origin, path, problem, problems=problems)
+    return _evidence(data, origin)
+
+
+def load_bundled() -> Evidence:
+    """Load the bundled PALMIRA evidence (ASCO 2023 abstract)."""
+    return load(resources.path(resources.PALMIRA))
+
+
+# --- building the model from validated data ------------------------------------------
+
+
+def _source(d: Mapping | None) -> Source | None:
+    if d is None:
+        return None
+    return Source(document=d["document"], section=d["section"], quote=d["quote"])
+
+
+def _measure(d: Mapping) -> Measure:
+    range_ = d.get("range")
+    return Measure(
+        value=float(d["value"]),
+        status=d["status"],
+        unit=d.get("unit"),
+        lower=_float(d.get("lower")),
+        upper=_float(d.get("upper")),
+        level=_float(d.get("level")),
+        decimals=int(d["decimals"]) if d.get("decimals") is not None else None,
+        qualifier=d.get("qualifier"),
+        range=(float(range_[0]), float(range_[1])) if range_ is not None else None,
+        source=_source(d.get("source")),
+        derivation=d.get("derivation"),
+    )
+
+
+def _float(x: float | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def _maybe_measure(d: Mapping | None) -> Measure | None:
+    return None if d is None else _measure(d)
+
+
+def _measures(d: Mapping | None) -> Mapping[str, Measure]:
+    return MappingProxyType({arm: _measure(m) for arm, m in (d or {}).items()})
+
+
+def _proportion(d: Mapping) -> Proportion:
+    return Proportion(
+        percent=_maybe_measure(d.get("percent")),
+        count=_maybe_measure(d.get("count")),
+        denominator=_maybe_measure(d.get("denominator")),
+    )
+
+
+def _proportions(d: Mapping) -> Mapping[str, Proportion]:
+    return MappingProxyType({arm: _proportion(p) for arm, p in d.items()})
+
+
+def _trial(d: Mapping) -> Trial:
+    citation = d["citation"]
+    return Trial(
+        registry_id=d["registry_id"],
+        acronym=d["acronym"],
+        title=d["title"],
+        phase=d["phase"],
+        setting=d["setting"],
+        population=d["population"],
+        citation=Citation(text=citation["text"], doi=citation.get("doi"), url=citation.get("url")),
+        note=d.get("note"),
+    )
+
+
+def _document(d: Mapping) -> Document:
+    return Document(
+        id=d["id"],
+        kind=d["kind"],
+        title=d["title"],
+        citation=d["citation"],
+        doi=d.get("doi"),
+        url=d.get("url"),
+        date=d.get("date"),
+        note=d.get("note"),
+    )
+
+
+def _population(d: Mapping) -> Population:
+    return Population(
+        id=d["id"],
+        kind=d["kind"],
+        label=d["label"],
+        total=_maybe_measure(d["total"]),
+        by_arm=_measures(d["by_arm"]),
+        note=d.get("note"),
+    )
+
+
+def _design(d: Mapping) -> Design:
+    accrual = d.get("accrual")
+    return Design(
+        allocation_ratio=_measure(d["allocation_ratio"]),
+        stratification_factors=tuple(d["stratification_factors"]),
+        primary_endpoint=d["primary_endpoint"],
+        primary_assessment=d.get("primary_assessment"),
+        response_criteria=d.get("response_criteria"),
+        secondary_endpoints=tuple(d["secondary_endpoints"]),
+        test=d.get("test"),
+        sides=int(d["sides"]),
+        alpha=_measure(d["alpha"]),
+        power=_measure(d["power"]),
+        hypothesised_hr=_measure(d["hypothesised_hr"]),
+        accrual=(
+            None
+            if accrual is None
+            else Accrual(accrual["start"], accrual["end"], _source(accrual.get("source")))
+        ),
+        median_follow_up=_maybe_measure(d.get("median_follow_up")),
+        events_at_analysis=_maybe_measure(d.get("events_at_analysis")),
+        allocation=MappingProxyType({arm: float(w) for arm, w in d["allocation"].items()}),
+    )
+
+
+def _endpoint(d: Mapping) -> Endpoint:
+    if d["kind"] == "binary":
+        return BinaryEndpoint(
+            id=d["id"],
+            name=d["name"],
+            role=d["role"],
+            population=d["population"],
+            by_arm=_proportions(d["by_arm"]),
+            note=d.get("note"),
+        )
+    effect = d.get("effect")
+    return TimeToEventEndpoint(
+        id=d["id"],
+        name=d["name"],
+        role=d["role"],
+        population=d["population"],
+        assessment=d.get("assessment"),
+        unit=d["unit"],
+        medians=_measures(d["medians"]),
+        landmarks=tuple(
+            Landmark(time=float(lm["time"]), unit=lm["unit"], by_arm=_measures(lm["by_arm"]))
+            for lm in d.get("landmarks", ())
+        ),
+        effect=(
+            None
+            if effect is None
+            else Effect(
+                kind=effect["kind"],
+                estimate=_measure(effect["estimate"]),
+                p=_maybe_measure(effect.get("p")),
+                test=effect.get("test"),
+                note=effect.get("note"),
+            )
+        ),
+        events=_maybe_measure(d.get("events")),
+        note=d.get("note"),
+    )
+
+
+def _adverse_event(d: Mapping) -> AdverseEvent:
+    overall = d.get("overall")
+    return AdverseEvent(
+        id=d["id"],
+        term=d["term"],
+        grade=d["grade"],
+        category=d.get("category"),
+        population=d["population"],
+        by_arm=_proportions(d["by_arm"]),
+        note=d.get("note"),
+        overall=None if overall is None else _proportion(overall),
+    )
+
+
+def _baseline(d: Mapping) -> BaselineCharacteristic:
+    return BaselineCharacteristic(
+        id=d["id"],
+        label=d["label"],
+        population=d["population"],
+        overall=_maybe_measure(d.get("overall")),
+        by_arm=_measures(d.get("by_arm")),
+        note=d.get("note"),
+    )
+
+
+def _evidence(d: Mapping, origin: str) -> Evidence:
+    data_cut = d["data_cut"]
+    return Evidence(
+        schema_version=d["schema_version"],
+        trial=_trial(d["trial"]),
+        documents=tuple(_document(x) for x in d["documents"]),
+        data_cut=DataCut(
+            label=data_cut["label"],
+            date=data_cut["date"],
+            document=data_cut["document"],
+            note=data_cut.get("note"),
+        ),
+        arms=tuple(
+            Arm(id=a["id"], label=a["label"], description=a["description"], role=a["role"])
+            for a in d["arms"]
+        ),
+        populations=tuple(_population(x) for x in d["populations"]),
+        design=_design(d["design"]),
+        endpoints=tuple(_endpoint(x) for x in d["endpoints"]),
+        adverse_events=tuple(_adverse_event(x) for x in d.get("adverse_events", ())),
+        baseline=tuple(_baseline(x) for x in d.get("baseline", ())),
+        notes=tuple(d.get("notes", ())),
+        origin=origin,
+        eligibility=tuple(
+            EligibilityCriterion(
+                id=c["id"],
+                label=c["label"],
+                threshold=_measure(c["threshold"]),
+                note=c.get("note"),
+            )
+            for c in d.get("eligibility", ())
+        ),
+    )
