@@ -151,6 +151,7 @@ def _topic_title(summary, topic: str) -> str:
         "design": "Design",
         "safety": "Adverse events",
         "baseline": "Baseline characteristics",
+        "eligibility": "Eligibility thresholds",
     }
     if topic in names:
         return names[topic]

@@ -3,7 +3,8 @@
 Ids follow the evidence structure, so a figure can always be traced back to the
 place in the file it came from: ``population.randomised.palbo_et``,
 ``design.alpha``, ``pfs.median.et``, ``pfs.hr``, ``pfs.landmark_6.palbo_et``,
-``orr.percent.et``, ``ae.<id>.percent.palbo_et``, ``baseline.<id>``.
+``orr.percent.et``, ``ae.<id>.percent.palbo_et``, ``baseline.<id>``,
+``eligibility.<id>``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
 
     for ae in evidence.adverse_events:
         name = f"{ae.term} (grade {ae.grade})"
+        if ae.overall is not None:
+            add(ae.overall.percent, f"ae.{ae.id}.percent", f"{name}: all patients", "safety")
+            add(ae.overall.count, f"ae.{ae.id}.count", f"{name}: patients, all arms", "safety")
+            add(ae.overall.denominator, f"ae.{ae.id}.n", f"{name}: treated, all arms", "safety")
         for arm_id, prop in ae.by_arm.items():
             who = arm_label[arm_id]
             add(prop.percent, f"ae.{ae.id}.percent.{arm_id}", f"{name}: {who}", "safety")
@@ -73,6 +78,8 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
         add(ch.overall, f"baseline.{ch.id}", ch.label, "baseline")
         for arm_id, m in ch.by_arm.items():
             add(m, f"baseline.{ch.id}.{arm_id}", f"{ch.label}: {arm_label[arm_id]}", "baseline")
+    for crit in evidence.eligibility:
+        add(crit.threshold, f"eligibility.{crit.id}", f"Eligibility: {crit.label}", "eligibility")
     return out
 
 

@@ -129,7 +129,7 @@ def _in_reading_order(evidence: Evidence, figures: FigureSet) -> list[Figure]:
     Within a topic the order they were added is kept: reported first, then what
     was derived from them.
     """
-    order = ["population", "design", *(ep.id for ep in evidence.endpoints), "safety", "baseline"]
+    order = ["population", "design", *(ep.id for ep in evidence.endpoints), "safety", "baseline", "eligibility"]
     rank = {topic: i for i, topic in enumerate(order)}
     return sorted(figures, key=lambda f: rank.get(f.topic, len(order)))
 

@@ -51,7 +51,7 @@ class ReconstructedIpd(Result):
     max_abs_diff, mean_abs_diff : float
         Largest and mean absolute difference between the cleaned digitised survival and the
         KM curve of the reconstructed patients, at the digitised times (the origin excluded;
-        an upper point of a vertical drop, i.e. one followed by a point at the same time, is
+        an upper point of a vertical drop, i.e. one above another point at the same time, is
         compared with the KM's left limit there).
     interval_at_risk : numpy.ndarray of int
         Reconstructed number at risk (time >= t) at each ``risk_time``; compare with the
@@ -526,7 +526,8 @@ def reconstruct_ipd(
 
     # Fit at the user's digitised points (the prepended origin excluded when there are any).
     check = slice(1, None) if t.size > 1 else slice(None)
-    upper_of_drop = np.append(t[1:] == t[:-1], False)
+    # A point above the lowest one at its time is on a vertical drop: compare the left limit.
+    upper_of_drop = s > s[np.searchsorted(t, t, side="right") - 1]
     fitted = _km_at(time, event, t[check], left=upper_of_drop[check])
     diff = np.abs(fitted - s[check])
 
