@@ -5,6 +5,18 @@ from __future__ import annotations
 import sys
 
 
+def make_application():
+    """The QApplication (created once), named, with pyqtgraph's global options set."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Trial Evidence Explorer")
+    app.setOrganizationName("TrialEvidenceExplorer")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app
+
+
 def main(file: str | None = None) -> int:
     """Open the main window on ``file`` (default: bundled PALMIRA); return the exit status.
 
@@ -20,15 +32,9 @@ def main(file: str | None = None) -> int:
         sys.stderr.write(f"explorer: {exc}\n")
         return 2
 
-    import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication
-
     from explorer.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Trial Evidence Explorer")
-    app.setOrganizationName("TrialEvidenceExplorer")
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    app = make_application()
     window = MainWindow(ev)
     window.show()
     return app.exec()

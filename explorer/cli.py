@@ -21,7 +21,7 @@ from typing import TextIO
 from explorer import __version__
 
 EXIT_BAD_INPUT = 2
-HEADLESS = ("summary", "audit")
+HEADLESS = ("summary", "audit", "screenshot")
 LEVEL_MARKS = {"pass": "PASS", "note": "NOTE", "warn": "WARN"}
 
 
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.add_argument("file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)")
         cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    shot = sub.add_parser("screenshot", help="render every panel offscreen to OUTDIR/<panel>.png")
+    shot.add_argument("outdir", metavar="OUTDIR")
+    shot.add_argument("file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)")
     return parser
 
 
@@ -57,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.command is None:
             _parser().print_help()
             return 0
+        if ns.command == "screenshot":
+            return _screenshot(ns.outdir, ns.file)
         return _run_headless(ns.command, ns.file, as_json=ns.json, out=sys.stdout, err=sys.stderr)
     ns, rest = _gui_parser().parse_known_args(args)
     if rest:
@@ -98,6 +103,32 @@ def _run_headless(command: str, file: str | None, *, as_json: bool, out: TextIO,
     return 0
 
 
+def _screenshot(outdir: str, file: str | None) -> int:
+    """Render the main window's panels offscreen, one PNG each."""
+    import os
+
+    from explorer.evidence import EvidenceError
+
+    try:
+        ev = _load(file)
+    except EvidenceError as exc:
+        sys.stderr.write(f"explorer: {exc}\n")
+        return EXIT_BAD_INPUT
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from explorer.app import make_application
+    from explorer.ui.main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow(ev)
+    window.resize(1280, 820)
+    window.show()
+    app.processEvents()
+    for path in window.render_tabs(outdir):
+        print(path)
+    window.close()
+    return 0
+
+
 def _header(summary) -> list[str]:
     t = summary.evidence.trial
     cut = summary.evidence.data_cut
@@ -120,7 +151,7 @@ def format_summary(summary, width: int = 100) -> str:
     for f in summary.figures:
         if f.topic != topic:
             topic = f.topic
-            lines += ["", _topic_title(summary, topic)]
+            lines += ["", summary.topic_title(topic)]
         value = f.formatted()
         label = f.label
         lines.append(f"  {STATUS_MARKS[f.status]} {label:<62} {value}")
@@ -143,22 +174,6 @@ def format_audit(summary, width: int = 100) -> str:
         lines += [f"        {w}" for w in wrapped[1:]]
     lines.append("")
     return "\n".join(lines)
-
-
-def _topic_title(summary, topic: str) -> str:
-    names = {
-        "population": "Populations",
-        "design": "Design",
-        "safety": "Adverse events",
-        "baseline": "Baseline characteristics",
-        "eligibility": "Eligibility thresholds",
-    }
-    if topic in names:
-        return names[topic]
-    try:
-        return summary.evidence.endpoint(topic).name
-    except KeyError:
-        return topic.capitalize()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -88,6 +88,15 @@ class Figure:
         """The source (reported) or the derivation (otherwise), as one line."""
         return (self.source if self.status == REPORTED else self.derivation) or ""
 
+    @property
+    def brief(self) -> str:
+        """Short provenance for a table cell: section and quote, or the method alone."""
+        if self.status == REPORTED and self.source:
+            quote_at = self.source.find("“")
+            cut = self.source.rfind(", ", 0, quote_at) if quote_at > 0 else -1
+            return self.source[cut + 2 :] if cut >= 0 else self.source
+        return (self.derivation or "").split(". Inputs:")[0]
+
     def formatted(self) -> str:
         """The value (and interval) at its precision with its unit, e.g. ``37.1% (95% CI 30.5–48.8%)``."""
         unit = self.unit if self.unit not in (None, "ratio", "proportion") else None

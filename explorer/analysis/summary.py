@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+TOPIC_TITLES = {
+    "population": "Populations",
+    "design": "Design",
+    "safety": "Adverse events",
+    "baseline": "Baseline characteristics",
+    "eligibility": "Eligibility thresholds",
+}
+
+
 @dataclass(frozen=True)
 class Summary:
     """Every figure of a trial with its provenance, and the consistency checks."""
@@ -81,6 +90,15 @@ class Summary:
             parts.append(text)
         return f"{parts[0]}: " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]
 
+    def topic_title(self, topic: str) -> str:
+        """A heading for a figure topic: "Design", an endpoint's name, ..."""
+        if topic in TOPIC_TITLES:
+            return TOPIC_TITLES[topic]
+        try:
+            return self.evidence.endpoint(topic).name
+        except KeyError:
+            return topic.capitalize()
+
     def to_json(self) -> dict[str, Any]:
         """The ``summary --json`` document (DESIGN.md)."""
         return {
@@ -97,6 +115,7 @@ class Summary:
             {
                 "id": f.id,
                 "topic": f.topic,
+                "section": self.topic_title(f.topic),
                 "label": f.label,
                 "value": f.value,
                 "lower": f.lower,
@@ -106,6 +125,7 @@ class Summary:
                 "display": f.formatted(),
                 "status": f.status,
                 "provenance": f.provenance,
+                "brief": f.brief,
             }
             for f in self.figures
         ]

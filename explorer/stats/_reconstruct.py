@@ -180,7 +180,7 @@ def _run_interval(
 
     ``times``/``surv`` are the digitised points of the interval, ``km`` the reconstructed KM
     entering it, ``s_ref`` the digitised survival at the last point given events. Censorings
-    are evenly spaced over (start, end), [1] step 2, or over (start, end] when ``closed``.
+    are evenly spaced over (start, end) as in [1], or over (start, end] when ``closed``.
     """
     # Segment 0 is [start, times[0]), segment j + 1 is [times[j], next point or end].
     spacing = n_censor if closed else n_censor + 1
@@ -203,7 +203,7 @@ def _run_interval(
         # the last point given events: a flat stretch, or digitiser noise on it, creates
         # none, even when the reconstruction lags the curve by an earlier rounding.
         if n > 0 and km > 0.0 and s_k < s_ref and n * (1.0 - s_k / s_ref) >= 0.5:
-            # [1] step 3: the events that bring the reconstructed KM to the curve.
+            # [1]: the events that bring the reconstructed KM to the curve.
             d = min(max(math.floor(n * (1.0 - s_k / km) + 0.5), 0), n)
             if d > 0:
                 km *= 1.0 - d / n
@@ -219,7 +219,7 @@ def _solve_count(mismatch: Callable[[int], int], *, upper: int, first_guess: int
     """Censoring counts c in [0, upper] with ``mismatch(c) == 0``, or else the smallest |.|.
 
     ``mismatch`` is non-increasing in c (more censoring leaves fewer patients and events).
-    First the paper's update c <- c + mismatch(c) ([1] step 5); if that cycles or stalls,
+    First the paper's update c <- c + mismatch(c) [1]; if that cycles or stalls,
     bisection. Several neighbouring counts can solve it (one more censoring, one fewer
     event): all of them are returned, for the caller to choose by fit to the curve.
     """
@@ -303,7 +303,7 @@ def _fit_interval(
     s_end = float(surv[-1]) if surv.size else s_enter
     ratio = s_end / s_enter if s_enter > 0.0 else 0.0
     if next_at_risk is not None:
-        # Match the number at risk at the next risk time, [1] steps 2-5.
+        # Match the number at risk at the next risk time, as in [1].
         guess = math.floor(n_start * ratio - next_at_risk + 0.5)
         counts = _solve_count(
             lambda c: run(c).n_end - next_at_risk, upper=n_start, first_guess=guess
@@ -396,7 +396,7 @@ def reconstruct_ipd(
 
     Within risk interval i, [t_i, t_{i+1}), starting with n_i patients at risk, c_i
     censorings are spread evenly over the interval, and at each digitised point k the
-    events are (step 3 of [1])
+    events are [1]
 
     .. math:: d_k = \\operatorname{round}\\bigl(n_k (1 - S_k / \\hat S_{k-1})\\bigr), \\quad
               \\hat S_k = \\hat S_{k-1} (1 - d_k / n_k), \\quad
@@ -470,6 +470,8 @@ def reconstruct_ipd(
     (21, 9, [21, 15, 8, 4])
     >>> ipd.interval_events.tolist()
     [4, 3, 2, 0]
+    >>> ipd.time[ipd.event == 1].tolist()
+    [6.0, 6.0, 6.0, 7.0, 10.0, 13.0, 16.0, 22.0, 23.0]
     """
     t, s = _clean_curve(curve_time, curve_survival)
     r, n_risk = _check_risk_table(risk_time, at_risk)

@@ -8,7 +8,7 @@ mark and the source or derivation as the tooltip and in the details line.
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -25,21 +25,20 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.analysis import STATUS_MARKS, Summary, summarize
+from explorer.analysis.figures import short_citation
 from explorer.evidence import Evidence, EvidenceError, load
 
 from .models import Column, FrameModel, RawRole
-
-LEVEL_COLOURS = {"pass": QColor("#1b7837"), "note": QColor("#8c6d00"), "warn": QColor("#b2182b")}
-
 
 def _figure_columns() -> list[Column]:
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     return [
         Column("status", "", format=lambda s: STATUS_MARKS.get(s, "?"), tooltip="status"),
+        Column("section", "Section"),
         Column("label", "Figure", tooltip="provenance"),
-        Column("display", "Value", tooltip="provenance", align=right),
+        Column("display", "Value", tooltip="provenance", align=right, raw="value"),
         Column("status", "Status", tooltip="provenance"),
-        Column("provenance", "Source or derivation", tooltip="provenance"),
+        Column("brief", "Source or derivation", tooltip="provenance"),
     ]
 
 
@@ -80,7 +79,11 @@ class MainWindow(QMainWindow):
         self.figure_proxy.setSourceModel(self.figure_model)
         self.figure_proxy.setSortRole(RawRole)
         self.figure_table = self._table(self.figure_proxy)
-        self.figure_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.figure_table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.figure_table.setWordWrap(False)
+        self.figure_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.details = QPlainTextEdit(readOnly=True)
         self.details.setMaximumHeight(110)
         self.figure_table.selectionModel().currentRowChanged.connect(self._on_figure_selected)
@@ -93,7 +96,9 @@ class MainWindow(QMainWindow):
         self.check_model = FrameModel(_empty_checks(), _check_columns(), status_column=None)
         self.check_table = self._table(self.check_model)
         self.check_table.setWordWrap(True)
+        self.check_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.check_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.check_table.setColumnWidth(2, 320)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(figures_page, "Figures")
@@ -119,7 +124,7 @@ class MainWindow(QMainWindow):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         return table
 
     def _build_menus(self) -> None:
@@ -143,13 +148,16 @@ class MainWindow(QMainWindow):
         self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut.label} · {t.population}")
         self.result_label.setText(summary.primary_result())
         self.source_label.setText(
-            f"{t.citation.text}  ·  "
-            + "  ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
+            f"{short_citation(t.citation.text) or t.citation.text}  ·  DOI {t.citation.doi}  ·  "
+            + "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
         )
         self.figure_model.set_frame(summary.figures_frame())
-        self.check_model.set_frame(summary.checks_frame())
-        self._colour_checks()
+        self.figure_table.resizeColumnsToContents()
+        self.figure_table.setColumnWidth(2, min(self.figure_table.columnWidth(2), 420))
         self.details.clear()
+        self.figure_table.selectRow(0)
+        self.check_model.set_frame(summary.checks_frame())
+        self.check_table.resizeRowsToContents()
 
     def open_file(self, path: str) -> bool:
         """Load ``path``; on failure say why and keep what was open. Returns success."""
@@ -165,8 +173,21 @@ class MainWindow(QMainWindow):
         self.set_evidence(evidence)
         return True
 
-    def _colour_checks(self) -> None:
-        self.check_table.resizeRowsToContents()
+    def render_tabs(self, outdir) -> list:
+        """Render every tab to ``outdir/<tab>.png`` (headless screenshots); return the paths."""
+        from pathlib import Path
+
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for i in range(self.tabs.count()):
+            self.tabs.setCurrentIndex(i)
+            name = self.tabs.tabText(i).lower().replace(" ", "_")
+            path = out / f"{name}.png"
+            self.grab().save(str(path))
+            paths.append(path)
+        self.tabs.setCurrentIndex(0)
+        return paths
 
     # -- slots ----------------------------------------------------------------------
     def _on_open_triggered(self) -> None:

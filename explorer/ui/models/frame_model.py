@@ -31,13 +31,15 @@ class Column:
 
     ``key`` names the column; ``format`` turns a raw value into display text;
     ``tooltip`` names a column whose text is the cell's tooltip (provenance);
-    ``align`` is a Qt alignment flag.
+    ``align`` is a Qt alignment flag; ``raw`` names the column whose value is the
+    cell's raw role (for sorting), when the shown column is formatted text.
     """
 
     key: str
     header: str
     format: Callable[[Any], str] | None = None
     tooltip: str | None = None
+    raw: str | None = None
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -87,6 +89,8 @@ class FrameModel(QAbstractTableModel):
                 return "—"
             return col.format(value) if col.format else str(value)
         if role == RawRole:
+            if col.raw is not None:
+                value = self._frame.at[index.row(), col.raw]
             if _is_missing(value):
                 return None
             return value.item() if hasattr(value, "item") else value
