@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="explorer",
         description="Trial Evidence Explorer: open a trial's evidence and trace every number.",
-        epilog="Without a command, opens the main window on FILE (default: bundled PALMIRA evidence).",
+        epilog="Without a command, opens the main window on FILE (default: bundled PALMIRA).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -38,11 +38,15 @@ def _parser() -> argparse.ArgumentParser:
         ("audit", "the internal-consistency checks"),
     ):
         cmd = sub.add_parser(name, help=text, description=text)
-        cmd.add_argument("file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)")
+        cmd.add_argument(
+            "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+        )
         cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     shot = sub.add_parser("screenshot", help="render every panel offscreen to OUTDIR/<panel>.png")
     shot.add_argument("outdir", metavar="OUTDIR")
-    shot.add_argument("file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)")
+    shot.add_argument(
+        "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+    )
     return parser
 
 
@@ -77,7 +81,9 @@ def _load(file: str | None):
     return evidence.load_bundled() if file is None else evidence.load(file)
 
 
-def _run_headless(command: str, file: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+def _run_headless(
+    command: str, file: str | None, *, as_json: bool, out: TextIO, err: TextIO
+) -> int:
     from explorer.analysis import summarize
     from explorer.evidence import EvidenceError
 

@@ -27,17 +27,26 @@ def test_summary_json_lists_every_figure_with_provenance(capsys):
     figures = {f["id"]: f for f in doc["figures"]}
     for f in doc["figures"]:
         assert f["status"] in {"reported", "derived", "reconstructed"}
-        assert (f["source"] if f["status"] == "reported" else f["derivation"])
+        assert f["source"] if f["status"] == "reported" else f["derivation"]
     assert figures["pfs.median.palbo_et"]["source"].endswith("“4.2 months (95% CI 3.5–5.8)”")
     assert figures["pfs.wald_p"]["status"] == "derived"
     assert figures["pfs.wald_p"]["value"] == pytest.approx(0.149, abs=5e-4)
     assert figures["orr.count.palbo_et"]["status"] == "reconstructed"
     for required in (
-        "pfs.hr_from_medians", "pfs.landmark_6_from_median.et", "pfs.wald_p_range",
-        "design.events_required_schoenfeld", "design.events_required_freedman",
-        "design.power_at_observed_events", "design.power_for_observed_hr",
-        "design.detectable_hr", "design.events_for_observed_hr",
-        "orr.rd", "cbr.rr", "ae.ae_grade_3_4.or", "ae.ae_grade_3_4.fisher_p", "ae.ae_grade_3_4.nnt",
+        "pfs.hr_from_medians",
+        "pfs.landmark_6_from_median.et",
+        "pfs.wald_p_range",
+        "design.events_required_schoenfeld",
+        "design.events_required_freedman",
+        "design.power_at_observed_events",
+        "design.power_for_observed_hr",
+        "design.detectable_hr",
+        "design.events_for_observed_hr",
+        "orr.rd",
+        "cbr.rr",
+        "ae.ae_grade_3_4.or",
+        "ae.ae_grade_3_4.fisher_p",
+        "ae.ae_grade_3_4.nnt",
     ):
         assert required in figures
     assert {c["level"] for c in doc["checks"]} <= {"pass", "note", "warn"}
@@ -99,7 +108,10 @@ def test_bad_field_names_its_path(capsys, tmp_path):
 
 def test_module_entry_point_in_subprocess():
     out = subprocess.run(
-        [sys.executable, "-m", "explorer", "summary", "--json"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "explorer", "summary", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["trial"]["acronym"] == "PALMIRA"

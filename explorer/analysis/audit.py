@@ -41,7 +41,12 @@ class Check:
             raise ValueError(f"unknown check level {self.level!r}")
 
     def to_json(self) -> dict:
-        return {"id": self.id, "level": self.level, "message": self.message, "figures": list(self.figures)}
+        return {
+            "id": self.id,
+            "level": self.level,
+            "message": self.message,
+            "figures": list(self.figures),
+        }
 
 
 def run_checks(
@@ -76,9 +81,23 @@ def _population_checks(evidence: Evidence, figures: FigureSet) -> list[Check]:
         arm_ids = [f"population.{randomised.id}.{a}" for a in randomised.by_arm]
         parts = " + ".join(format_number(m.value) for m in randomised.by_arm.values())
         if math.isclose(arm_sum, total):
-            out.append(Check("arms_sum", PASS, f"The arms add up to the randomised total ({parts} = {format_number(total)}).", (*ids, *arm_ids)))
+            out.append(
+                Check(
+                    "arms_sum",
+                    PASS,
+                    f"The arms add up to the randomised total ({parts} = {format_number(total)}).",
+                    (*ids, *arm_ids),
+                )
+            )
         else:
-            out.append(Check("arms_sum", WARN, f"The arms ({parts} = {format_number(arm_sum)}) do not add up to the {format_number(total)} randomised.", (*ids, *arm_ids)))
+            out.append(
+                Check(
+                    "arms_sum",
+                    WARN,
+                    f"The arms ({parts} = {format_number(arm_sum)}) do not add up to the {format_number(total)} randomised.",
+                    (*ids, *arm_ids),
+                )
+            )
         # Randomised split against the planned allocation ratio.
         treat = evidence.treatment_arm.id
         if treat in randomised.by_arm and len(randomised.by_arm) == 2:
@@ -89,22 +108,57 @@ def _population_checks(evidence: Evidence, figures: FigureSet) -> list[Check]:
             share = f"{100 * n_t / total:.1f}% (95% CI {100 * ci.lower:.1f}–{100 * ci.upper:.1f}%)"
             alloc_ids = (f"population.{randomised.id}.{treat}", ids[0], "design.allocation_ratio")
             if ci.lower <= planned <= ci.upper:
-                out.append(Check("allocation", PASS, f"{share} of patients were randomised to {evidence.treatment_arm.label}, consistent with the planned {format_number(ratio)}:1 allocation ({100 * planned:.1f}%).", alloc_ids))
+                out.append(
+                    Check(
+                        "allocation",
+                        PASS,
+                        f"{share} of patients were randomised to {evidence.treatment_arm.label}, consistent with the planned {format_number(ratio)}:1 allocation ({100 * planned:.1f}%).",
+                        alloc_ids,
+                    )
+                )
             else:
-                out.append(Check("allocation", WARN, f"{share} of patients were randomised to {evidence.treatment_arm.label}; the planned {format_number(ratio)}:1 allocation gives {100 * planned:.1f}%, outside that interval.", alloc_ids))
+                out.append(
+                    Check(
+                        "allocation",
+                        WARN,
+                        f"{share} of patients were randomised to {evidence.treatment_arm.label}; the planned {format_number(ratio)}:1 allocation gives {100 * planned:.1f}%, outside that interval.",
+                        alloc_ids,
+                    )
+                )
     for pop in evidence.populations:
         if pop is randomised or pop.total is None:
             continue
         fid = f"population.{pop.id}.total"
         if pop.total.value > total:
-            out.append(Check(f"population_{pop.id}", WARN, f"{pop.label} ({format_number(pop.total.value)}) outnumber the {format_number(total)} randomised.", (fid, ids[0])))
+            out.append(
+                Check(
+                    f"population_{pop.id}",
+                    WARN,
+                    f"{pop.label} ({format_number(pop.total.value)}) outnumber the {format_number(total)} randomised.",
+                    (fid, ids[0]),
+                )
+            )
         else:
-            out.append(Check(f"population_{pop.id}", PASS, f"{pop.label} ({format_number(pop.total.value)}) are a subset of the {format_number(total)} randomised.", (fid, ids[0])))
+            out.append(
+                Check(
+                    f"population_{pop.id}",
+                    PASS,
+                    f"{pop.label} ({format_number(pop.total.value)}) are a subset of the {format_number(total)} randomised.",
+                    (fid, ids[0]),
+                )
+            )
     events = figures.get("design.events_at_analysis")
     if events is not None:
         level = PASS if events.value <= total else WARN
         verb = "do not exceed" if level == PASS else "exceed"
-        out.append(Check("events_vs_patients", level, f"The {format_number(events.value)} events {verb} the {format_number(total)} randomised patients ({100 * events.value / total:.0f}% had an event).", (events.id, ids[0])))
+        out.append(
+            Check(
+                "events_vs_patients",
+                level,
+                f"The {format_number(events.value)} events {verb} the {format_number(total)} randomised patients ({100 * events.value / total:.0f}% had an event).",
+                (events.id, ids[0]),
+            )
+        )
     return out
 
 
@@ -112,14 +166,34 @@ def _interval_checks(figures: FigureSet) -> list[Check]:
     """Reported estimates lie inside their printed intervals."""
     inside, outside = [], []
     for f in figures:
-        if f.status != "reported" or f.interval != "CI" or f.lower is None or f.upper is None or f.value is None:
+        if (
+            f.status != "reported"
+            or f.interval != "CI"
+            or f.lower is None
+            or f.upper is None
+            or f.value is None
+        ):
             continue
         (inside if f.lower <= f.value <= f.upper else outside).append(f)
     if outside:
         names = "; ".join(f"{f.label} {f.formatted()}" for f in outside)
-        return [Check("estimates_in_intervals", WARN, f"Estimates outside their own interval: {names}.", tuple(f.id for f in outside))]
+        return [
+            Check(
+                "estimates_in_intervals",
+                WARN,
+                f"Estimates outside their own interval: {names}.",
+                tuple(f.id for f in outside),
+            )
+        ]
     if inside:
-        return [Check("estimates_in_intervals", PASS, f"All {len(inside)} reported estimates lie inside their confidence intervals.", tuple(f.id for f in inside))]
+        return [
+            Check(
+                "estimates_in_intervals",
+                PASS,
+                f"All {len(inside)} reported estimates lie inside their confidence intervals.",
+                tuple(f.id for f in inside),
+            )
+        ]
     return []
 
 
@@ -133,9 +207,23 @@ def _effect_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureS
     # Centre: compare on the log scale with the rounding of the printed estimate.
     half = 0.5 * 10 ** -(hr.decimals if hr.decimals is not None else 3)
     if hr.value - half <= centre.value <= hr.value + half:
-        out.append(Check(f"{ep.id}_ci_centre", PASS, f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} sits at the geometric centre of its CI ({centre.value:.3f}) once rounding is allowed for, as a Wald interval on the log scale should.", (hr.id, centre.id)))
+        out.append(
+            Check(
+                f"{ep.id}_ci_centre",
+                PASS,
+                f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} sits at the geometric centre of its CI ({centre.value:.3f}) once rounding is allowed for, as a Wald interval on the log scale should.",
+                (hr.id, centre.id),
+            )
+        )
     else:
-        out.append(Check(f"{ep.id}_ci_centre", NOTE, f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} is off the geometric centre of its CI ({centre.value:.3f}) by more than rounding explains; the interval may not be a log-scale Wald interval.", (hr.id, centre.id)))
+        out.append(
+            Check(
+                f"{ep.id}_ci_centre",
+                NOTE,
+                f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} is off the geometric centre of its CI ({centre.value:.3f}) by more than rounding explains; the interval may not be a log-scale Wald interval.",
+                (hr.id, centre.id),
+            )
+        )
 
     p = figures.get(f"{ep.id}.p")
     if p is None:
@@ -156,24 +244,65 @@ def _effect_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureS
     if best_level is not None:
         alt_text = f" Read as a {best_level}% interval, the same bounds would give p = {best_p:.3f}, closer to the reported p."
     if close:
-        out.append(Check(f"{ep.id}_p_vs_ci", PASS, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}).", ids))
+        out.append(
+            Check(
+                f"{ep.id}_p_vs_ci",
+                PASS,
+                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}).",
+                ids,
+            )
+        )
     elif within:
-        out.append(Check(f"{ep.id}_p_vs_ci", NOTE, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}", ids))
+        out.append(
+            Check(
+                f"{ep.id}_p_vs_ci",
+                NOTE,
+                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}",
+                ids,
+            )
+        )
     else:
-        out.append(Check(f"{ep.id}_p_vs_ci", WARN, f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {ep.effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}", ids))
+        out.append(
+            Check(
+                f"{ep.id}_p_vs_ci",
+                WARN,
+                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {ep.effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}",
+                ids,
+            )
+        )
 
     alpha = evidence.design.alpha.value
     significant_p = p.value < alpha
     excludes_one = hr.upper < 1 or hr.lower > 1
     if significant_p == excludes_one:
-        verdict = "both say the difference is statistically significant" if excludes_one else "both say it is not statistically significant"
-        out.append(Check(f"{ep.id}_significance", PASS, f"{ep.name}: the p value and the CI agree at α = {format_number(alpha)}: {verdict}.", (p.id, hr.id, "design.alpha")))
+        verdict = (
+            "both say the difference is statistically significant"
+            if excludes_one
+            else "both say it is not statistically significant"
+        )
+        out.append(
+            Check(
+                f"{ep.id}_significance",
+                PASS,
+                f"{ep.name}: the p value and the CI agree at α = {format_number(alpha)}: {verdict}.",
+                (p.id, hr.id, "design.alpha"),
+            )
+        )
     else:
-        out.append(Check(f"{ep.id}_significance", WARN, f"{ep.name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at α = {format_number(alpha)}.", (p.id, hr.id, "design.alpha")))
+        out.append(
+            Check(
+                f"{ep.id}_significance",
+                WARN,
+                f"{ep.name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at α = {format_number(alpha)}.",
+                (p.id, hr.id, "design.alpha"),
+            )
+        )
     return out
 
 
-def _exponential_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> list[Check]:
+def _exponential_checks(
+    evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet
+) -> list[Check]:
     out: list[Check] = []
     kind = ep.effect.kind.lower() if ep.effect else None
     hr = figures.get(f"{ep.id}.{kind}") if kind else None
@@ -181,9 +310,23 @@ def _exponential_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: Fi
     if hr is not None and implied is not None and hr.lower is not None:
         ids = (implied.id, hr.id, *implied.inputs)
         if hr.lower <= implied.value <= hr.upper:
-            out.append(Check(f"{ep.id}_hr_vs_medians", NOTE if abs(math.log(implied.value / hr.value)) > 0.05 else PASS, f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, against the reported {format_number(hr.value, hr.decimals)}; inside the reported CI, so the curves need not be exponential for both to hold.", ids))
+            out.append(
+                Check(
+                    f"{ep.id}_hr_vs_medians",
+                    NOTE if abs(math.log(implied.value / hr.value)) > 0.05 else PASS,
+                    f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, against the reported {format_number(hr.value, hr.decimals)}; inside the reported CI, so the curves need not be exponential for both to hold.",
+                    ids,
+                )
+            )
         else:
-            out.append(Check(f"{ep.id}_hr_vs_medians", WARN, f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, outside the reported CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}): the hazards are far from proportional or exponential.", ids))
+            out.append(
+                Check(
+                    f"{ep.id}_hr_vs_medians",
+                    WARN,
+                    f"{ep.name}: the medians imply an HR of {implied.value:.2f} under an exponential model, outside the reported CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}): the hazards are far from proportional or exponential.",
+                    ids,
+                )
+            )
     for lm in ep.landmarks:
         tt = format_number(lm.time)
         for arm_id in lm.by_arm:
@@ -199,11 +342,28 @@ def _exponential_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: Fi
                 f"({'+' if diff >= 0 else '−'}{abs(diff):.1f} points)"
             )
             ids = (rate.id, model.id, *model.inputs)
-            if model.lower is not None and min(model.lower, model.upper) <= rate.value <= max(model.lower, model.upper):
+            if model.lower is not None and min(model.lower, model.upper) <= rate.value <= max(
+                model.lower, model.upper
+            ):
                 level = PASS if abs(diff) < 2 else NOTE
-                out.append(Check(f"{ep.id}_landmark_{tt}_{arm_id}", level, text + "; within the range the median's CI implies.", ids))
+                out.append(
+                    Check(
+                        f"{ep.id}_landmark_{tt}_{arm_id}",
+                        level,
+                        text + "; within the range the median's CI implies.",
+                        ids,
+                    )
+                )
             else:
-                out.append(Check(f"{ep.id}_landmark_{tt}_{arm_id}", WARN, text + "; outside the range the median's CI implies, so the curve is far from exponential.", ids))
+                out.append(
+                    Check(
+                        f"{ep.id}_landmark_{tt}_{arm_id}",
+                        WARN,
+                        text
+                        + "; outside the range the median's CI implies, so the curve is far from exponential.",
+                        ids,
+                    )
+                )
     return out
 
 
@@ -214,15 +374,50 @@ def _count_checks(fits: list[CountFit]) -> list[Check]:
         sizes = " and ".join(f"{n}" for n in fit.chosen.values())
         who = f"“{fit.population_label}”"
         if fit.failed:
-            out.append(Check(f"counts_{fit.population}", WARN, f"{who}: no whole number of patients reproduces every printed percentage ({', '.join(fit.failed)}).", ids))
+            out.append(
+                Check(
+                    f"counts_{fit.population}",
+                    WARN,
+                    f"{who}: no whole number of patients reproduces every printed percentage ({', '.join(fit.failed)}).",
+                    ids,
+                )
+            )
         elif fit.situation == "total reported" and not fit.alternatives:
-            out.append(Check(f"counts_{fit.population}", PASS, f"{who}: only one split between the arms fits every printed percentage ({sizes} patients), so the counts behind them are determined.", ids))
+            out.append(
+                Check(
+                    f"counts_{fit.population}",
+                    PASS,
+                    f"{who}: only one split between the arms fits every printed percentage ({sizes} patients), so the counts behind them are determined.",
+                    ids,
+                )
+            )
         elif fit.situation == "total reported":
-            out.append(Check(f"counts_{fit.population}", NOTE, f"{who}: {len(fit.alternatives) + 1} splits between the arms fit every printed percentage; {sizes} patients (closest to the allocation ratio) is used.", ids))
+            out.append(
+                Check(
+                    f"counts_{fit.population}",
+                    NOTE,
+                    f"{who}: {len(fit.alternatives) + 1} splits between the arms fit every printed percentage; {sizes} patients (closest to the allocation ratio) is used.",
+                    ids,
+                )
+            )
         elif fit.situation == "sizes not reported":
-            out.append(Check(f"counts_{fit.population}", NOTE, f"{who}: size not reported; {sizes} patients per arm is the largest size that fits the printed percentages, so counts and comparisons on it are reconstructions.", ids))
+            out.append(
+                Check(
+                    f"counts_{fit.population}",
+                    NOTE,
+                    f"{who}: size not reported; {sizes} patients per arm is the largest size that fits the printed percentages, so counts and comparisons on it are reconstructions.",
+                    ids,
+                )
+            )
         else:
-            out.append(Check(f"counts_{fit.population}", PASS, f"{who}: every printed percentage matches a whole number of patients.", ids))
+            out.append(
+                Check(
+                    f"counts_{fit.population}",
+                    PASS,
+                    f"{who}: every printed percentage matches a whole number of patients.",
+                    ids,
+                )
+            )
     return out
 
 
@@ -236,9 +431,23 @@ def _design_checks(evidence: Evidence, figures: FigureSet, result: DesignResult)
     hr = figures["design.hypothesised_hr"]
     ids = (events.id, required.id, hr.id)
     if events.value >= needed:
-        out.append(Check("events_vs_design", PASS, f"The analysis had {format_number(events.value)} events; the design needed {needed} (Schoenfeld) to detect HR {format_number(hr.value, hr.decimals)} with the planned power, so it had enough.", ids))
+        out.append(
+            Check(
+                "events_vs_design",
+                PASS,
+                f"The analysis had {format_number(events.value)} events; the design needed {needed} (Schoenfeld) to detect HR {format_number(hr.value, hr.decimals)} with the planned power, so it had enough.",
+                ids,
+            )
+        )
     else:
-        out.append(Check("events_vs_design", NOTE, f"The analysis had {format_number(events.value)} events, fewer than the {needed} (Schoenfeld) the design needed to detect HR {format_number(hr.value, hr.decimals)} with the planned power.", ids))
+        out.append(
+            Check(
+                "events_vs_design",
+                NOTE,
+                f"The analysis had {format_number(events.value)} events, fewer than the {needed} (Schoenfeld) the design needed to detect HR {format_number(hr.value, hr.decimals)} with the planned power.",
+                ids,
+            )
+        )
     power_obs = figures.get("design.power_for_observed_hr")
     detect = figures.get("design.detectable_hr")
     observed = _observed(evidence, figures)
@@ -246,9 +455,23 @@ def _design_checks(evidence: Evidence, figures: FigureSet, result: DesignResult)
         head = f"With {format_number(events.value)} events the trial could detect an HR of {detect.value:.2f} or lower with the planned power"
         ids = (power_obs.id, detect.id, observed.id)
         if power_obs.value < 50:
-            out.append(Check("power_for_observed", NOTE, f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was only {power_obs.value:.0f}%, so a non-significant result does not rule out such an effect.", ids))
+            out.append(
+                Check(
+                    "power_for_observed",
+                    NOTE,
+                    f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was only {power_obs.value:.0f}%, so a non-significant result does not rule out such an effect.",
+                    ids,
+                )
+            )
         else:
-            out.append(Check("power_for_observed", PASS, f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was {power_obs.value:.0f}%.", ids))
+            out.append(
+                Check(
+                    "power_for_observed",
+                    PASS,
+                    f"{head}; for an effect the size of the observed HR {format_number(observed.value, observed.decimals)} its power was {power_obs.value:.0f}%.",
+                    ids,
+                )
+            )
     return out
 
 

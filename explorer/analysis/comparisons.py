@@ -67,7 +67,9 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         if kt.value > nt.value or kc.value > nc.value or nt.value < 1 or nc.value < 1:
             continue
         inputs = [kt, nt, kc, nc]
-        res = binary.compare(int(kt.value), int(nt.value), int(kc.value), int(nc.value), level=level)
+        res = binary.compare(
+            int(kt.value), int(nt.value), int(kc.value), int(nc.value), level=level
+        )
         counts = (
             f"{format_number(kt.value)}/{format_number(nt.value)} vs "
             f"{format_number(kc.value)}/{format_number(nc.value)}"
@@ -79,7 +81,9 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
                 label=f"{oc.label}: risk difference ({versus})",
                 value=100 * res.rd,
                 unit="percentage points",
-                method=f"Risk difference {counts}, Newcombe hybrid score CI (Newcombe 1998, method 10)",
+                method=(
+                    f"Risk difference {counts}, Newcombe hybrid score CI (Newcombe 1998, method 10)"
+                ),
                 inputs=inputs,
                 topic=oc.topic,
                 lower=100 * res.rd_lower,
@@ -109,7 +113,10 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
                 label=f"{oc.label}: odds ratio ({versus})",
                 value=res.odds_ratio,
                 unit="ratio",
-                method=f"Odds ratio {counts}, conditional maximum likelihood with exact CI (as R fisher.test)",
+                method=(
+                    f"Odds ratio {counts}, conditional maximum likelihood with exact CI "
+                    "(as R fisher.test)"
+                ),
                 inputs=inputs,
                 topic=oc.topic,
                 lower=res.or_lower,
@@ -133,7 +140,9 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         figures.add(_nnt_figure(oc, res, inputs, level))
 
 
-def _nnt_figure(oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float) -> Figure:
+def _nnt_figure(
+    oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float
+) -> Figure:
     """NNT (desirable outcome) or NNH (adverse event), with Altman's interval convention."""
     helps = res.rd > 0 if oc.desirable else res.rd < 0
     name = "NNT" if helps else "NNH"
@@ -155,9 +164,13 @@ def _nnt_figure(oc: Outcome, res: binary.CompareResult, inputs: list[Figure], le
             parts.append(f"NNH {1 / harm_end:.1f}")
         interval = f"{level:.0%} CI {' to '.join(parts)} (the interval includes no difference)"
     if oc.desirable:
-        meaning = "treated for one more patient with" if helps else "treated for one fewer patient with"
+        meaning = (
+            "treated for one more patient with" if helps else "treated for one fewer patient with"
+        )
     else:
-        meaning = "treated for one more patient with" if not helps else "treated to spare one patient"
+        meaning = (
+            "treated for one more patient with" if not helps else "treated to spare one patient"
+        )
     return computed(
         id=f"{oc.prefix}.nnt",
         label=f"{oc.label}: {name}",

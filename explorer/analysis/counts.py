@@ -61,7 +61,9 @@ class CountFit:
 
 def _fits(percent: Measure, n: int) -> list[int]:
     decimals = percent.decimals if percent.decimals is not None else _decimals_of(percent.value)
-    return [k for k, _ in binary.reconstruct_counts(percent.value, decimals=decimals, n_min=n, n_max=n)]
+    return [
+        k for k, _ in binary.reconstruct_counts(percent.value, decimals=decimals, n_min=n, n_max=n)
+    ]
 
 
 def _decimals_of(value: float) -> int:
@@ -76,7 +78,12 @@ def _fitting_sizes(percents: list[Measure], n_min: int, n_max: int) -> list[int]
     ok: set[int] | None = None
     for m in percents:
         decimals = m.decimals if m.decimals is not None else _decimals_of(m.value)
-        sizes = {n for _, n in binary.reconstruct_counts(m.value, decimals=decimals, n_min=n_min, n_max=n_max)}
+        sizes = {
+            n
+            for _, n in binary.reconstruct_counts(
+                m.value, decimals=decimals, n_min=n_min, n_max=n_max
+            )
+        }
         ok = sizes if ok is None else ok & sizes
     return sorted(ok or ())
 
@@ -87,11 +94,15 @@ def percent_items(evidence: Evidence) -> dict[str, list[PercentItem]]:
     for ep in evidence.endpoints:
         if isinstance(ep, TimeToEventEndpoint):
             continue
-        arms = {a: p.percent for a, p in ep.by_arm.items() if p.percent is not None and p.count is None}
+        arms = {
+            a: p.percent for a, p in ep.by_arm.items() if p.percent is not None and p.count is None
+        }
         if arms:
             groups.setdefault(ep.population, []).append(PercentItem(ep.id, ep.name, arms))
     for ae in evidence.adverse_events:
-        arms = {a: p.percent for a, p in ae.by_arm.items() if p.percent is not None and p.count is None}
+        arms = {
+            a: p.percent for a, p in ae.by_arm.items() if p.percent is not None and p.count is None
+        }
         if arms:
             label = f"{ae.term} (grade {ae.grade})"
             groups.setdefault(ae.population, []).append(PercentItem(f"ae.{ae.id}", label, arms))
@@ -151,7 +162,8 @@ def fit_population(evidence: Evidence, pop: Population, items: list[PercentItem]
                     alternatives.append({**chosen, a: n})
         assumption = (
             "size not reported: each arm's size taken as the largest number, at most its "
-            f"randomised patients and at least {MIN_FRACTION:.0%} of them, that fits its percentages"
+            f"randomised patients and at least {MIN_FRACTION:.0%} of them, that fits its "
+            "percentages"
         )
 
     counts: dict[str, dict[str, int]] = {}
@@ -199,7 +211,9 @@ def add_count_figures(evidence: Evidence, figures: FigureSet) -> list[CountFit]:
                     value=float(n),
                     unit="patients",
                     status=RECONSTRUCTED,
-                    derivation=f"Reconstructed from the printed percentages: {fit.assumption}.{extra}",
+                    derivation=(
+                        f"Reconstructed from the printed percentages: {fit.assumption}.{extra}"
+                    ),
                     topic="population",
                     decimals=0,
                 )
@@ -223,7 +237,8 @@ def add_count_figures(evidence: Evidence, figures: FigureSet) -> list[CountFit]:
                         status=RECONSTRUCTED,
                         derivation=(
                             f"Reconstructed: {k}/{n} = {100 * k / n:.2f}% rounds to the printed "
-                            f"{format_number(pct.value, pct.decimals)}% (n = {n}: {fit.assumption}).{note}"
+                            f"{format_number(pct.value, pct.decimals)}% "
+                            f"(n = {n}: {fit.assumption}).{note}"
                         ),
                         inputs=(f"{it.figure_prefix}.percent.{a}", size_ids[a]),
                         topic="safety" if it.figure_prefix.startswith("ae.") else it.figure_prefix,

@@ -163,8 +163,9 @@ def add_design_figures(evidence: Evidence, figures: FigureSet) -> DesignResult |
                 status="derived",
                 derivation=(
                     f"Whole months from {d.accrual.start} to {d.accrual.end} as printed "
-                    f"(“{d.accrual.source.quote}”)" if d.accrual.source else
-                    f"Whole months from {d.accrual.start} to {d.accrual.end}"
+                    f"(“{d.accrual.source.quote}”)"
+                    if d.accrual.source
+                    else f"Whole months from {d.accrual.start} to {d.accrual.end}"
                 ),
                 topic="design",
                 decimals=0,
@@ -173,8 +174,12 @@ def add_design_figures(evidence: Evidence, figures: FigureSet) -> DesignResult |
 
     for method, name in (("schoenfeld", "Schoenfeld"), ("freedman", "Freedman")):
         value = design.events_required(
-            inputs.hr, alpha=inputs.alpha, power=inputs.power, ratio=inputs.ratio,
-            sides=inputs.sides, method=method,
+            inputs.hr,
+            alpha=inputs.alpha,
+            power=inputs.power,
+            ratio=inputs.ratio,
+            sides=inputs.sides,
+            method=method,
         )
         figures.add(
             computed(

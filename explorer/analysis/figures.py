@@ -98,7 +98,7 @@ class Figure:
         return (self.derivation or "").split(". Inputs:")[0]
 
     def formatted(self) -> str:
-        """The value (and interval) at its precision with its unit, e.g. ``37.1% (95% CI 30.5–48.8%)``."""
+        """Value and interval at their precision with the unit: ``37.1% (95% CI 30.5–48.8%)``."""
         unit = self.unit if self.unit not in (None, "ratio", "proportion") else None
         if unit == "patients" and self.value == 1:
             unit = "patient"

@@ -26,10 +26,20 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
     for pop in evidence.populations:
         add(pop.total, f"population.{pop.id}.total", f"{pop.label}: patients", "population")
         for arm_id, m in pop.by_arm.items():
-            add(m, f"population.{pop.id}.{arm_id}", f"{pop.label}: {arm_label[arm_id]}", "population")
+            add(
+                m,
+                f"population.{pop.id}.{arm_id}",
+                f"{pop.label}: {arm_label[arm_id]}",
+                "population",
+            )
 
     d = evidence.design
-    add(d.allocation_ratio, "design.allocation_ratio", "Allocation ratio (treatment:control)", "design")
+    add(
+        d.allocation_ratio,
+        "design.allocation_ratio",
+        "Allocation ratio (treatment:control)",
+        "design",
+    )
     add(d.alpha, "design.alpha", f"Type I error (α, {d.sides}-sided)", "design")
     add(d.power, "design.power", "Planned power", "design")
     add(d.hypothesised_hr, "design.hypothesised_hr", "Hypothesised hazard ratio", "design")
@@ -46,13 +56,17 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
                     add(
                         m,
                         f"{ep.id}.landmark_{t}.{arm_id}",
-                        f"{ep.name}: {t}-{lm.unit[:-1] if lm.unit.endswith('s') else lm.unit} rate, "
-                        f"{arm_label[arm_id]}",
+                        f"{ep.name}: {t}-{lm.unit.removesuffix('s')} rate, {arm_label[arm_id]}",
                         ep.id,
                     )
             if ep.effect is not None:
                 kind = ep.effect.kind
-                add(ep.effect.estimate, f"{ep.id}.{kind.lower()}", f"{ep.name}: {_effect_name(kind)}", ep.id)
+                add(
+                    ep.effect.estimate,
+                    f"{ep.id}.{kind.lower()}",
+                    f"{ep.name}: {_effect_name(kind)}",
+                    ep.id,
+                )
                 add(ep.effect.p, f"{ep.id}.p", f"{ep.name}: p value", ep.id)
             add(ep.events, f"{ep.id}.events", f"{ep.name}: events", ep.id)
         else:

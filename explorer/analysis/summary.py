@@ -61,8 +61,15 @@ class Summary:
             "setting": t.setting,
             "population": t.population,
             "citation": {"text": t.citation.text, "doi": t.citation.doi},
-            "data_cut": {"label": ev.data_cut.label, "date": ev.data_cut.date, "document": ev.data_cut.document},
-            "arms": [{"id": a.id, "label": a.label, "role": a.role, "description": a.description} for a in ev.arms],
+            "data_cut": {
+                "label": ev.data_cut.label,
+                "date": ev.data_cut.date,
+                "document": ev.data_cut.document,
+            },
+            "arms": [
+                {"id": a.id, "label": a.label, "role": a.role, "description": a.description}
+                for a in ev.arms
+            ],
             "primary_result": self.primary_result(),
             "schema_version": ev.schema_version,
             "origin": ev.origin,
@@ -78,13 +85,15 @@ class Summary:
         mt, mc = ep.medians.get(t.id), ep.medians.get(c.id)
         if mt is not None and mc is not None:
             parts.append(
-                f"median {format_number(mt.value, mt.decimals)} vs {format_number(mc.value, mc.decimals)} {ep.unit}"
+                f"median {format_number(mt.value, mt.decimals)} vs "
+                f"{format_number(mc.value, mc.decimals)} {ep.unit}"
             )
         if ep.effect is not None:
             e = ep.effect.estimate
             text = f"{ep.effect.kind} {format_number(e.value, e.decimals)}"
             if e.has_ci:
-                text += f" ({e.level:.0%} CI {format_number(e.lower, e.decimals)}–{format_number(e.upper, e.decimals)})"
+                lo, hi = format_number(e.lower, e.decimals), format_number(e.upper, e.decimals)
+                text += f" ({e.level:.0%} CI {lo}–{hi})"
             if ep.effect.p is not None:
                 text += f", p = {format_number(ep.effect.p.value, ep.effect.p.decimals)}"
             parts.append(text)
@@ -137,7 +146,12 @@ class Summary:
 
         return pd.DataFrame(
             [
-                {"id": c.id, "level": c.level, "message": c.message, "figures": ", ".join(c.figures)}
+                {
+                    "id": c.id,
+                    "level": c.level,
+                    "message": c.message,
+                    "figures": ", ".join(c.figures),
+                }
                 for c in self.checks
             ]
         )
@@ -149,7 +163,14 @@ def _in_reading_order(evidence: Evidence, figures: FigureSet) -> list[Figure]:
     Within a topic the order they were added is kept: reported first, then what
     was derived from them.
     """
-    order = ["population", "design", *(ep.id for ep in evidence.endpoints), "safety", "baseline", "eligibility"]
+    order = [
+        "population",
+        "design",
+        *(ep.id for ep in evidence.endpoints),
+        "safety",
+        "baseline",
+        "eligibility",
+    ]
     rank = {topic: i for i, topic in enumerate(order)}
     return sorted(figures, key=lambda f: rank.get(f.topic, len(order)))
 

@@ -30,6 +30,7 @@ from explorer.evidence import Evidence, EvidenceError, load
 
 from .models import Column, FrameModel, RawRole
 
+
 def _figure_columns() -> list[Column]:
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     return [
@@ -96,7 +97,9 @@ class MainWindow(QMainWindow):
         self.check_model = FrameModel(_empty_checks(), _check_columns(), status_column=None)
         self.check_table = self._table(self.check_model)
         self.check_table.setWordWrap(True)
-        self.check_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.check_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.check_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.check_table.setColumnWidth(2, 320)
 
@@ -191,7 +194,9 @@ class MainWindow(QMainWindow):
 
     # -- slots ----------------------------------------------------------------------
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open evidence", "", "Evidence (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open evidence", "", "Evidence (*.json);;All files (*)"
+        )
         if path:
             self.open_file(path)
 
@@ -201,15 +206,32 @@ class MainWindow(QMainWindow):
         row = self.figure_proxy.mapToSource(current).row()
         frame = self.figure_model.frame
         status = frame.at[row, "status"]
-        head = f"{STATUS_MARKS[status]} {frame.at[row, 'label']}: {frame.at[row, 'display']} ({status})"
+        label, shown = frame.at[row, "label"], frame.at[row, "display"]
+        head = f"{STATUS_MARKS[status]} {label}: {shown} ({status})"
         kind = "Source" if status == "reported" else "Derivation"
-        self.details.setPlainText(f"{head}\n{kind}: {frame.at[row, 'provenance']}\nId: {frame.at[row, 'id']}")
+        self.details.setPlainText(
+            f"{head}\n{kind}: {frame.at[row, 'provenance']}\nId: {frame.at[row, 'id']}"
+        )
 
 
 def _empty_figures():
     import pandas as pd
 
-    return pd.DataFrame(columns=["id", "topic", "label", "value", "lower", "upper", "level", "unit", "display", "status", "provenance"])
+    return pd.DataFrame(
+        columns=[
+            "id",
+            "topic",
+            "label",
+            "value",
+            "lower",
+            "upper",
+            "level",
+            "unit",
+            "display",
+            "status",
+            "provenance",
+        ]
+    )
 
 
 def _empty_checks():

@@ -62,10 +62,12 @@ def test_status_follows_least_certain_input():
     rebuilt = fig(id="k", status="reconstructed", derivation="from a percentage")
     assert derived_status([reported]) == "derived"
     assert derived_status([reported, rebuilt]) == "reconstructed"
-    out = computed(id="c", label="C", value=2.0, unit=None, method="sum", inputs=[reported, rebuilt], topic="t")
+    out = computed(
+        id="c", label="C", value=2.0, unit=None, method="sum", inputs=[reported, rebuilt], topic="t"
+    )
     assert out.status == "reconstructed"
     assert out.inputs == ("r", "k")
-    assert "sum. Inputs: R = 1 [reported]; X = 1 [reconstructed]" == out.derivation
+    assert out.derivation == "sum. Inputs: R = 1 [reported]; X = 1 [reconstructed]"
 
 
 def test_json_shape_matches_design():

@@ -57,7 +57,11 @@ def test_baseline_counts_on_198(summary):
     # R found exactly one count each (jsonlite unboxes a length-1 vector to a scalar).
     assert value(summary, "baseline.ecog_0.count") == REF["baseline"]["ecog0"] == 121
     assert value(summary, "baseline.visceral_disease.count") == REF["baseline"]["visceral"] == 121
-    assert value(summary, "baseline.first_line_ai_palbociclib.count") == REF["baseline"]["ai_first_line"] == 178
+    assert (
+        value(summary, "baseline.first_line_ai_palbociclib.count")
+        == REF["baseline"]["ai_first_line"]
+        == 178
+    )
 
 
 def test_wald_p_and_rounding_range(summary):
@@ -85,27 +89,43 @@ def test_exponential_model_figures(summary):
         assert value(summary, f"pfs.median_from_landmark_6.{arm}") == pytest.approx(
             REF["median_from_landmark6"][key], rel=1e-9
         )
-    assert value(summary, "pfs.hr_from_landmark_6") == pytest.approx(REF["hr_from_landmark6"], rel=1e-9)
+    assert value(summary, "pfs.hr_from_landmark_6") == pytest.approx(
+        REF["hr_from_landmark6"], rel=1e-9
+    )
 
 
 def test_design_reexamined_against_rpact(summary):
     # rpact getSampleSizeSurvival()$eventsFixed / getPowerSurvival()$overallReject: rel 1e-6.
-    assert value(summary, "design.events_required_schoenfeld") == pytest.approx(REF["events_schoenfeld"], rel=1e-6)
-    assert value(summary, "design.events_required_freedman") == pytest.approx(REF["events_freedman"], rel=1e-6)
-    assert value(summary, "design.events_for_observed_hr") == pytest.approx(REF["events_for_observed"], rel=1e-6)
-    assert value(summary, "design.power_at_observed_events") == pytest.approx(100 * REF["power_design"], rel=1e-6)
-    assert value(summary, "design.power_for_observed_hr") == pytest.approx(100 * REF["power_observed"], rel=1e-6)
+    assert value(summary, "design.events_required_schoenfeld") == pytest.approx(
+        REF["events_schoenfeld"], rel=1e-6
+    )
+    assert value(summary, "design.events_required_freedman") == pytest.approx(
+        REF["events_freedman"], rel=1e-6
+    )
+    assert value(summary, "design.events_for_observed_hr") == pytest.approx(
+        REF["events_for_observed"], rel=1e-6
+    )
+    assert value(summary, "design.power_at_observed_events") == pytest.approx(
+        100 * REF["power_design"], rel=1e-6
+    )
+    assert value(summary, "design.power_for_observed_hr") == pytest.approx(
+        100 * REF["power_observed"], rel=1e-6
+    )
     # uniroot on the Schoenfeld power in R (tol 1e-12): rel 1e-8.
     assert value(summary, "design.detectable_hr") == pytest.approx(REF["detectable_hr"], rel=1e-8)
     assert value(summary, "design.accrual_months") == 42
 
 
-@pytest.mark.parametrize(("prefix", "key"), [("orr", "orr"), ("cbr", "cbr"), ("ae.ae_grade_3_4", "ae_g34_cmp")])
+@pytest.mark.parametrize(
+    ("prefix", "key"), [("orr", "orr"), ("cbr", "cbr"), ("ae.ae_grade_3_4", "ae_g34_cmp")]
+)
 def test_two_arm_comparisons_against_base_r(summary, prefix, key):
     ref = REF[key]
     rd = summary.figure(f"{prefix}.rd")
-    # Newcombe hybrid score from prop.test Wilson limits (R formula), in percentage points: rel 1e-9.
-    assert (rd.value, rd.lower, rd.upper) == pytest.approx(tuple(100 * x for x in ref["rd"]), rel=1e-9)
+    # Newcombe hybrid score from prop.test Wilson limits (R formula), percentage points: rel 1e-9.
+    assert (rd.value, rd.lower, rd.upper) == pytest.approx(
+        tuple(100 * x for x in ref["rd"]), rel=1e-9
+    )
     rr = summary.figure(f"{prefix}.rr")
     # Katz log-scale CI written out in R: rel 1e-9.
     assert (rr.value, rr.lower, rr.upper) == pytest.approx(tuple(ref["rr"]), rel=1e-9)

@@ -28,10 +28,14 @@ def test_header_names_trial_and_primary_result(window):
 def test_figure_table_shows_every_figure_with_status_and_tooltip(window):
     model = window.figure_model
     assert model.rowCount() == len(window.summary.figures)
-    row = next(r for r in range(model.rowCount()) if model.row_value(r, "id") == "pfs.median.palbo_et")
+    row = next(
+        r for r in range(model.rowCount()) if model.row_value(r, "id") == "pfs.median.palbo_et"
+    )
     assert model.data(model.index(row, 0)) == "●"
     assert model.data(model.index(row, 3)) == "4.2 months (95% CI 3.5–5.8)"
-    assert model.data(model.index(row, 3), Qt.ItemDataRole.ToolTipRole).endswith("“4.2 months (95% CI 3.5–5.8)”")
+    assert model.data(model.index(row, 3), Qt.ItemDataRole.ToolTipRole).endswith(
+        "“4.2 months (95% CI 3.5–5.8)”"
+    )
     rebuilt = next(r for r in range(model.rowCount()) if model.row_value(r, "id") == "orr.count.et")
     assert model.data(model.index(rebuilt, 0)) == "◇"
     assert model.data(model.index(rebuilt, 4)) == "reconstructed"
@@ -40,7 +44,9 @@ def test_figure_table_shows_every_figure_with_status_and_tooltip(window):
 def test_selecting_a_row_shows_its_provenance(window, qtbot):
     proxy = window.figure_proxy
     target = next(
-        r for r in range(proxy.rowCount()) if proxy.index(r, 2).data() == "Progression-free survival: Wald p implied by the HR and CI"
+        r
+        for r in range(proxy.rowCount())
+        if proxy.index(r, 2).data() == "Progression-free survival: Wald p implied by the HR and CI"
     )
     window.figure_table.selectRow(target)
     text = window.details.toPlainText()

@@ -50,7 +50,14 @@ def _is_missing(value: Any) -> bool:
 class FrameModel(QAbstractTableModel):
     """Table model over a DataFrame, shown through a list of :class:`Column`."""
 
-    def __init__(self, frame: pd.DataFrame, columns: Sequence[Column], *, status_column: str | None = "status", parent=None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        columns: Sequence[Column],
+        *,
+        status_column: str | None = "status",
+        parent=None,
+    ):
         super().__init__(parent)
         self._columns = list(columns)
         self._status_column = status_column
@@ -103,7 +110,9 @@ class FrameModel(QAbstractTableModel):
             return self._frame.at[index.row(), self._status_column]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
