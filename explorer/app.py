@@ -35,6 +35,6 @@ def main(file: str | None = None) -> int:
     from explorer.ui.main_window import MainWindow
 
     app = make_application()
-    window = MainWindow(ev)
+    window = MainWindow(ev, source_path=file)
     window.show()
     return app.exec()

@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import textwrap
+from pathlib import Path
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -124,14 +125,19 @@ def _screenshot(outdir: str, file: str | None) -> int:
     from explorer.app import make_application
     from explorer.ui.main_window import MainWindow
 
+    import tempfile
+
+    from explorer.ui.settings import Settings
+
     app = make_application()
-    window = MainWindow(ev)
-    window.resize(1280, 820)
+    scratch = tempfile.TemporaryDirectory()  # screenshots never touch the user's settings
+    window = MainWindow(ev, source_path=file, settings=Settings(Path(scratch.name) / "s.ini"))
     window.show()
     app.processEvents()
-    for path in window.render_tabs(outdir):
+    for path in window.render_panels(outdir):
         print(path)
     window.close()
+    scratch.cleanup()
     return 0
 
 

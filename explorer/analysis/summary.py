@@ -99,6 +99,30 @@ class Summary:
             parts.append(text)
         return f"{parts[0]}: " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]
 
+    def explain(self, id: str) -> str:
+        """Plain text for a details pane: the figure, its provenance, and its inputs' provenance."""
+        from .figures import STATUS_MARKS
+
+        f = self.figure(id)
+        lines = [f"{STATUS_MARKS[f.status]} {f.label}", f"{f.formatted()}  ({f.status})", ""]
+        if f.status == "reported":
+            lines.append(f"Source: {f.source}")
+        else:
+            method = (f.derivation or "").split(". Inputs:")[0]
+            lines.append(f"{'Reconstruction' if f.status == 'reconstructed' else 'Derivation'}: {method}")
+        if f.inputs:
+            lines += ["", "Inputs:"]
+            for input_id in f.inputs:
+                try:
+                    g = self.figure(input_id)
+                except KeyError:
+                    lines.append(f"  {input_id}")
+                    continue
+                lines.append(f"  {STATUS_MARKS[g.status]} {g.label} = {g.formatted()}  ({g.status})")
+                lines.append(f"      {g.provenance if g.status == 'reported' else g.brief}")
+        lines += ["", f"Figure id: {f.id}"]
+        return "\n".join(lines)
+
     def topic_title(self, topic: str) -> str:
         """A heading for a figure topic: "Design", an endpoint's name, ..."""
         if topic in TOPIC_TITLES:

@@ -218,6 +218,22 @@ def _exponential_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: F
                 )
         rt = figures.get(f"{ep.id}.landmark_{tt}.{treat}")
         rc = figures.get(f"{ep.id}.landmark_{tt}.{control}")
+        if rt is not None and rc is not None:
+            figures.add(
+                computed(
+                    id=f"{ep.id}.landmark_{tt}.difference",
+                    label=f"{ep.name}: {tt}-month rate difference",
+                    value=rt.value - rc.value,
+                    unit="percentage points",
+                    method=(
+                        f"Difference of the reported {tt}-month rates (treatment − control); "
+                        "no interval, as the abstract reports none for the rates"
+                    ),
+                    inputs=[rt, rc],
+                    topic=ep.id,
+                    decimals=1,
+                )
+            )
         if rt is not None and rc is not None and 0 < rt.value < 100 and 0 < rc.value < 100:
             figures.add(
                 computed(

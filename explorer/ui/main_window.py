@@ -1,54 +1,56 @@
-"""The main window: the trial in one header line, its figures and its audit.
+"""The main window: a one-line header, panels to move between, and a details pane.
 
-Numbers come only from :func:`explorer.analysis.summarize`; the window shows them
-through :class:`~explorer.ui.models.FrameModel`, with the provenance status as a
-mark and the source or derivation as the tooltip and in the details line.
+Numbers come only from :func:`explorer.analysis.summarize`. Each panel shows part of
+that summary; whenever a number is selected anywhere, the details pane shows its
+provenance (the source as printed, or the formula and inputs). Files open from the
+menu, the recent list or by drag-and-drop; a bad file is reported in a dialog and
+the trial that was open stays open.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QDockWidget,
     QFileDialog,
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
-    QSplitter,
-    QTableView,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer import __version__
 from explorer.analysis import STATUS_MARKS, Summary, summarize
 from explorer.analysis.figures import short_citation
 from explorer.evidence import Evidence, EvidenceError, load
 
-from .models import Column, FrameModel, RawRole
+from .panels.base import Panel
+from .settings import Settings
+
+#: Size of the offscreen screenshots (``explorer screenshot``).
+SCREENSHOT_SIZE = QSize(1400, 900)
 
 
-def _figure_columns() -> list[Column]:
-    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-    return [
-        Column("status", "", format=lambda s: STATUS_MARKS.get(s, "?"), tooltip="status"),
-        Column("section", "Section"),
-        Column("label", "Figure", tooltip="provenance"),
-        Column("display", "Value", tooltip="provenance", align=right, raw="value"),
-        Column("status", "Status", tooltip="provenance"),
-        Column("brief", "Source or derivation", tooltip="provenance"),
-    ]
+def default_panels() -> list[Panel]:
+    """The panels of the main window, in navigation order."""
+    from .panels.audit_panel import AuditPanel
+    from .panels.design_panel import DesignPanel
+    from .panels.endpoints_panel import EndpointsPanel
+    from .panels.figures_panel import FiguresPanel
+    from .panels.overview_panel import OverviewPanel
+    from .panels.safety_panel import SafetyPanel
 
-
-def _check_columns() -> list[Column]:
-    return [
-        Column("level", "Level", format=str.upper),
-        Column("message", "Check", tooltip="message"),
-        Column("figures", "Figures involved", tooltip="figures"),
-    ]
+    return [OverviewPanel(), EndpointsPanel(), SafetyPanel(), DesignPanel(), AuditPanel(), FiguresPanel()]
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -61,180 +63,315 @@ def _plain_label(text: str = "") -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    """Header, a Figures tab and an Audit tab over one trial's summary."""
+    """One trial's summary across Overview, Endpoints, Adverse events, Design, Audit panels."""
 
-    def __init__(self, evidence: Evidence, parent: QWidget | None = None) -> None:
+    #: A new trial is shown (after open, reload or drop).
+    summary_changed = Signal(object)
+
+    def __init__(
+        self,
+        evidence: Evidence,
+        *,
+        settings: Settings | None = None,
+        panels: Sequence[Panel] | None = None,
+        source_path: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.resize(1200, 760)
+        self.settings = settings or Settings()
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self.summary: Summary | None = None
+        self.source_path = source_path
+        self.last_error: str | None = None
+
         self.title_label = _plain_label()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
         self.result_label = _plain_label()
+        font = self.result_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.result_label.setFont(font)
         self.source_label = _plain_label()
         self.source_label.setStyleSheet("color: #555;")
 
-        self.figure_model = FrameModel(_empty_figures(), _figure_columns())
-        self.figure_proxy = QSortFilterProxyModel(self)
-        self.figure_proxy.setSourceModel(self.figure_model)
-        self.figure_proxy.setSortRole(RawRole)
-        self.figure_table = self._table(self.figure_proxy)
-        header = self.figure_table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.figure_table.setWordWrap(False)
-        self.figure_table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.details = QPlainTextEdit(readOnly=True)
-        self.details.setMaximumHeight(110)
-        self.figure_table.selectionModel().currentRowChanged.connect(self._on_figure_selected)
+        self.panels: list[Panel] = list(panels) if panels is not None else default_panels()
+        self.nav = QListWidget()
+        self.nav.setObjectName("panel_nav")
+        self.nav.setFixedWidth(180)
+        self.nav.setStyleSheet("QListWidget#panel_nav::item { padding: 7px 6px; }")
+        nav_font = self.nav.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.nav.setFont(nav_font)
+        self.stack = QStackedWidget()
+        for panel in self.panels:
+            self.nav.addItem(QListWidgetItem(panel.title))
+            self.stack.addWidget(panel)
+            panel.figure_selected.connect(self.show_figure_details)
+            if hasattr(panel, "figure_activated"):
+                panel.figure_activated.connect(self.go_to_figure)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
-        figures_page = QSplitter(Qt.Orientation.Vertical)
-        figures_page.addWidget(self.figure_table)
-        figures_page.addWidget(self.details)
-        figures_page.setStretchFactor(0, 5)
-
-        self.check_model = FrameModel(_empty_checks(), _check_columns(), status_column=None)
-        self.check_table = self._table(self.check_model)
-        self.check_table.setWordWrap(True)
-        self.check_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.check_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.check_table.setColumnWidth(2, 320)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(figures_page, "Figures")
-        self.tabs.addTab(self.check_table, "Audit")
-
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.nav)
+        body_layout.addWidget(self.stack, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.title_label)
         layout.addWidget(self.result_label)
         layout.addWidget(self.source_label)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(body, 1)
         self.setCentralWidget(central)
+
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setPlaceholderText("Select a number to see where it came from.")
+        self.details_dock = QDockWidget("Where this number comes from", self)
+        self.details_dock.setObjectName("details_dock")
+        self.details_dock.setWidget(self.details)
+        self.details_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.details_dock)
+        self.resizeDocks([self.details_dock], [170], Qt.Orientation.Vertical)
+
         self._build_menus()
-        self.summary: Summary | None = None
+        self.statusBar()
         self.set_evidence(evidence)
+        self._restore_state()
 
     # -- building ---------------------------------------------------------------
-    def _table(self, model) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.setSortingEnabled(True)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        return table
+    def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open evidence…", self, shortcut=QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self._on_open_triggered)
+        self.open_action = self._action("&Open evidence…", self._on_open_triggered, QKeySequence.StandardKey.Open)
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.reload_action = self._action("&Reload", self.reload, QKeySequence.StandardKey.Refresh)
+        file_menu.addAction(self.reload_action)
+        file_menu.addAction(self._action("Open bundled &PALMIRA", self._on_open_bundled_triggered))
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.panel_actions: list[QAction] = []
+        for i, panel in enumerate(self.panels):
+            action = self._action(panel.title, lambda _=False, i=i: self.show_panel(i), f"Ctrl+{i + 1}")
+            view_menu.addAction(action)
+            self.panel_actions.append(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.details_dock.toggleViewAction())
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About", self._on_about_triggered))
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            self.recent_menu.addAction(self._action(path, lambda _=False, p=path: self.open_file(p)))
+        self.recent_menu.setEnabled(bool(files))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self._action("Clear list", self._on_clear_recent_triggered))
 
     # -- state ------------------------------------------------------------------
     def set_evidence(self, evidence: Evidence) -> None:
-        """Show ``evidence``: summarise it and refresh every view."""
+        """Show ``evidence``: summarise it and refresh every panel."""
         summary = summarize(evidence)
         self.summary = summary
         t = evidence.trial
         self.setWindowTitle(f"{t.acronym} ({t.registry_id}) — Trial Evidence Explorer")
         cut = evidence.data_cut
-        self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut.label} · {t.population}")
+        cut_text = cut.label + (f", {cut.date}" if cut.date else "")
+        self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut_text} · {t.population}")
         self.result_label.setText(summary.primary_result())
-        self.source_label.setText(
-            f"{short_citation(t.citation.text) or t.citation.text}  ·  DOI {t.citation.doi}  ·  "
-            + "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
-        )
-        self.figure_model.set_frame(summary.figures_frame())
-        self.figure_table.resizeColumnsToContents()
-        self.figure_table.setColumnWidth(2, min(self.figure_table.columnWidth(2), 420))
+        citation = short_citation(t.citation.text) or t.citation.text
+        doi = f"  ·  DOI {t.citation.doi}" if t.citation.doi else ""
+        marks = "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
+        self.source_label.setText(f"{citation}{doi}  ·  {marks}")
+        for panel in self.panels:
+            panel.set_summary(summary)
         self.details.clear()
-        self.figure_table.selectRow(0)
-        self.check_model.set_frame(summary.checks_frame())
-        self.check_table.resizeRowsToContents()
+        self.summary_changed.emit(summary)
 
     def open_file(self, path: str) -> bool:
-        """Load ``path``; on failure say why and keep what was open. Returns success."""
+        """Load ``path``; on failure say why in a dialog and keep what was open."""
         try:
             evidence = load(path)
         except EvidenceError as exc:
+            self.last_error = str(exc)
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open evidence", "", parent=self)
             box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(str(exc))
+            box.setText(f"This file could not be opened; the trial that was open stays open.\n\n{exc}")
+            box.setObjectName("bad_file_dialog")
             box.open()
-            self.last_error = str(exc)
+            self.error_dialog = box
             return False
+        self.source_path = str(path)
         self.set_evidence(evidence)
+        self.settings.add_recent_file(path)
+        self._refresh_recent_menu()
+        self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
-    def render_tabs(self, outdir) -> list:
-        """Render every tab to ``outdir/<tab>.png`` (headless screenshots); return the paths."""
-        from pathlib import Path
+    def reload(self) -> bool:
+        """Read the current file again (the bundled evidence when none was opened)."""
+        if self.source_path:
+            return self.open_file(self.source_path)
+        from explorer.evidence import load_bundled
+
+        self.set_evidence(load_bundled())
+        return True
+
+    def show_panel(self, index_or_name: int | str) -> Panel:
+        """Bring a panel to the front by position or ``name``."""
+        index = index_or_name if isinstance(index_or_name, int) else self.panel_index(index_or_name)
+        self.nav.setCurrentRow(index)
+        return self.panels[index]
+
+    def panel_index(self, name: str) -> int:
+        for i, panel in enumerate(self.panels):
+            if panel.name == name:
+                return i
+        raise KeyError(f"no panel named {name!r}")
+
+    def current_panel(self) -> Panel:
+        return self.panels[self.stack.currentIndex()]
+
+    def panel_for_figure(self, figure_id: str) -> str:
+        """The name of the panel that shows ``figure_id`` best."""
+        if self.summary is None:
+            return "figures"
+        topic = self.summary.figure(figure_id).topic
+        endpoint_ids = {ep.id for ep in self.summary.evidence.endpoints}
+        if topic == "design":
+            name = "design"
+        elif topic == "safety":
+            name = "adverse_events"
+        elif topic in endpoint_ids:
+            name = "endpoints"
+        else:
+            name = "figures"
+        names = {p.name for p in self.panels}
+        return name if name in names else "figures"
+
+    def go_to_figure(self, figure_id: str) -> None:
+        """Open the panel that shows ``figure_id``, select it there, show its provenance."""
+        try:
+            name = self.panel_for_figure(figure_id)
+            panel = self.show_panel(name)
+        except KeyError:
+            return
+        select = getattr(panel, "select_figure", None)
+        if callable(select):
+            select(figure_id)
+        self.show_figure_details(figure_id)
+
+    def show_figure_details(self, figure_id: str) -> None:
+        """Show the provenance of ``figure_id`` in the details pane."""
+        if self.summary is None:
+            return
+        try:
+            self.details.setPlainText(self.summary.explain(figure_id))
+        except KeyError:
+            self.details.setPlainText(f"No figure {figure_id!r} in this trial.")
+
+    def render_panels(self, outdir: str | Path, size: QSize = SCREENSHOT_SIZE) -> list[Path]:
+        """Render every panel (with header and navigation) to ``outdir/<panel>.png``."""
+        from PySide6.QtWidgets import QApplication
 
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
+        self.resize(size)
         paths = []
-        for i in range(self.tabs.count()):
-            self.tabs.setCurrentIndex(i)
-            name = self.tabs.tabText(i).lower().replace(" ", "_")
-            path = out / f"{name}.png"
-            self.grab().save(str(path))
+        current = self.stack.currentIndex()
+        for i, panel in enumerate(self.panels):
+            self.show_panel(i)
+            QApplication.processEvents()
+            path = out / f"{panel.name}.png"
+            if not self.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
             paths.append(path)
-        self.tabs.setCurrentIndex(0)
+        self.show_panel(current)
         return paths
+
+    # -- persistence --------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        try:
+            self.show_panel(self.settings.last_panel())
+        except KeyError:
+            self.show_panel(0)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.settings.save_window(self.saveGeometry(), self.saveState(), self.current_panel().name)
+        self.settings.sync()
+        super().closeEvent(event)
+
+    # -- drag and drop ----------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        path = _dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_file(path)
 
     # -- slots ----------------------------------------------------------------------
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open evidence", "", "Evidence (*.json);;All files (*)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Open evidence", "", "Evidence (*.json);;All files (*)")
         if path:
             self.open_file(path)
 
-    def _on_figure_selected(self, current, _previous) -> None:
-        if not current.isValid():
-            return
-        row = self.figure_proxy.mapToSource(current).row()
-        frame = self.figure_model.frame
-        status = frame.at[row, "status"]
-        label, shown = frame.at[row, "label"], frame.at[row, "display"]
-        head = f"{STATUS_MARKS[status]} {label}: {shown} ({status})"
-        kind = "Source" if status == "reported" else "Derivation"
-        self.details.setPlainText(
-            f"{head}\n{kind}: {frame.at[row, 'provenance']}\nId: {frame.at[row, 'id']}"
+    def _on_open_bundled_triggered(self) -> None:
+        from explorer.evidence import load_bundled
+
+        self.source_path = None
+        self.set_evidence(load_bundled())
+
+    def _on_clear_recent_triggered(self) -> None:
+        self.settings.clear_recent_files()
+        self._refresh_recent_menu()
+
+    def _on_about_triggered(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "About Trial Evidence Explorer", "", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"Trial Evidence Explorer {__version__}\n\n"
+            "Every number is marked: ● reported (with its source as printed), ◆ derived (with "
+            "its formula and inputs) or ◇ reconstructed (with its assumption).\n"
+            "Works offline; it never opens a network connection."
         )
+        box.open()
 
 
-def _empty_figures():
-    import pandas as pd
-
-    return pd.DataFrame(
-        columns=[
-            "id",
-            "topic",
-            "label",
-            "value",
-            "lower",
-            "upper",
-            "level",
-            "unit",
-            "display",
-            "status",
-            "provenance",
-        ]
-    )
-
-
-def _empty_checks():
-    import pandas as pd
-
-    return pd.DataFrame(columns=["id", "level", "message", "figures"])
+def _dropped_file(mime) -> str | None:
+    """The one local file a drag carries, if it is an evidence file (``.json``)."""
+    if not mime.hasUrls():
+        return None
+    urls = [u for u in mime.urls() if u.isLocalFile()]
+    if len(urls) != 1:
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith(".json") else None

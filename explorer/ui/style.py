@@ -20,7 +20,7 @@ EFFECT_COLOUR = "#333333"
 #: Check levels.
 LEVEL_COLOURS = {"pass": "#1B7837", "note": "#8C6D00", "warn": "#B2182B"}
 #: Status colours for the provenance marks (text stays black; the mark carries the status).
-STATUS_COLOURS = {"reported": "#1A1A1A", "derived": "#0072B2", "reconstructed": "#CC79A7"}
+STATUS_COLOURS = {"reported": "#1A1A1A", "derived": "#0072B2", "reconstructed": "#882255"}
 
 
 def arm_colours(evidence) -> dict[str, str]:

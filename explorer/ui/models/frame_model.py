@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 #: The unformatted Python value of a cell (for sorting, copying and export).
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -32,7 +33,8 @@ class Column:
     ``key`` names the column; ``format`` turns a raw value into display text;
     ``tooltip`` names a column whose text is the cell's tooltip (provenance);
     ``align`` is a Qt alignment flag; ``raw`` names the column whose value is the
-    cell's raw role (for sorting), when the shown column is formatted text.
+    cell's raw role (for sorting), when the shown column is formatted text;
+    ``foreground`` maps the raw value to a text colour (``#RRGGBB``) or ``None``.
     """
 
     key: str
@@ -40,6 +42,7 @@ class Column:
     format: Callable[[Any], str] | None = None
     tooltip: str | None = None
     raw: str | None = None
+    foreground: Callable[[Any], str | None] | None = None
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -104,6 +107,9 @@ class FrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
             tip = self._frame.at[index.row(), col.tooltip]
             return None if _is_missing(tip) else str(tip)
+        if role == Qt.ItemDataRole.ForegroundRole and col.foreground is not None:
+            colour = None if _is_missing(value) else col.foreground(value)
+            return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(col.align.value) if hasattr(col.align, "value") else int(col.align)
         if role == StatusRole and self._status_column and self._status_column in self._frame:
