@@ -1,0 +1,1 @@
+"""pyqtgraph plots: narrow inputs (arrays from analysis), items built once, updated with setData."""
