@@ -102,6 +102,13 @@ class SafetyTableModel(FrameModel):
         return super().headerData(section, orientation, role)
 
 
+def _sort_key(value):
+    """A raw cell value as a sort key: text case-folded, missing (None, NaN) as None."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.casefold() if isinstance(value, str) else value
+
+
 class SafetyFilterProxy(QSortFilterProxyModel):
     """Filters rows by term (case-insensitive substring) and grade band; sorts by raw value.
 
@@ -158,11 +165,17 @@ class SafetyFilterProxy(QSortFilterProxyModel):
             self._keys, self._keys_frame = {}, model.frame
         keys = self._keys.get(column)
         if keys is None:
-            role = self.sortRole()
-            keys = []
-            for row in range(model.rowCount()):
-                value = model.data(model.index(row, column), role)
-                keys.append(value.casefold() if isinstance(value, str) else value)
+            spec = getattr(model, "columns", None)
+            if spec is not None and self.sortRole() == RawRole:
+                # The RawRole values, read from the frame column in one go (what
+                # FrameModel.data returns for RawRole, without a call per cell).
+                values = model.frame[spec[column].raw or spec[column].key].tolist()
+            else:
+                role = self.sortRole()
+                values = [
+                    model.data(model.index(row, column), role) for row in range(model.rowCount())
+                ]
+            keys = [_sort_key(v) for v in values]
             self._keys[column] = keys
         return keys
 
@@ -409,6 +422,7 @@ class SafetyPanel(Panel):
         self._fill_grade_combo()
         self.proxy.set_filter(self.filter_edit.text(), self.grade_combo.currentData())
         self._size_columns()
+        self._size_splitter()
         # One population for every row: say it once instead of in a column.
         populations = self.frame["population_label"].dropna().unique()
         self._population_note = populations[0] if len(populations) == 1 else ""
@@ -485,6 +499,16 @@ class SafetyPanel(Panel):
             cap = caps.get(column.key)
             if cap is not None and self.table.columnWidth(i) > cap:
                 self.table.setColumnWidth(i, cap)
+
+    def _size_splitter(self) -> None:
+        """Give the table room for its rows (3 to 12 of them) and the plots the rest."""
+        rows = min(max(len(self.frame), 3), 12)
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        wanted = header + rows * row_height + 2 * self.table.frameWidth() + 4
+        total = sum(self.splitter.sizes()) or 800
+        table = min(wanted, int(0.5 * total))
+        self.splitter.setSizes([table, max(total - table, 1)])
 
     # -- binding ----------------------------------------------------------------------
     @contextlib.contextmanager

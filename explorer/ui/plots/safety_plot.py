@@ -29,6 +29,9 @@ from explorer.ui.style import EFFECT_COLOUR, qcolor
 
 #: Rows shown when new data arrive; the rest are reached by panning or the table.
 INITIAL_ROWS = 30
+#: Fewest row slots in view: a trial with two adverse events shows them as a short list
+#: at the top, not as two bands stretched over the whole plot.
+MIN_ROWS_IN_VIEW = 6
 #: Term labels are drawn only when no more rows than this are in view.
 MAX_LABELLED_ROWS = 40
 #: Widest term label, in characters of the tick font (longer labels are elided).
@@ -172,7 +175,7 @@ class SafetyPlot(pg.GraphicsLayoutWidget):
                 values=(-0.5, 0.5),
                 orientation="horizontal",
                 movable=False,
-                brush=qcolor(_HIGHLIGHT, 170),
+                brush=qcolor(_HIGHLIGHT, 150),
                 pen=pg.mkPen(qcolor(_HIGHLIGHT, 0)),
             )
             band.setZValue(-10)
@@ -281,8 +284,8 @@ class SafetyPlot(pg.GraphicsLayoutWidget):
         self.rd_plot.setXRange(left, right, padding=0.06)
 
         vb = self.rate_plot.getViewBox()
-        span = max(n, 1)
-        vb.setLimits(yMin=-0.5, yMax=span - 0.5, minYRange=min(3, span), maxYRange=span)
+        span = max(n, MIN_ROWS_IN_VIEW)
+        vb.setLimits(yMin=-0.5, yMax=span - 0.5, minYRange=3, maxYRange=span)
         self.show_rows(0, INITIAL_ROWS)
         self.set_highlight(None)
 
@@ -327,8 +330,9 @@ class SafetyPlot(pg.GraphicsLayoutWidget):
         if count is None:
             low, high = self.rate_plot.getViewBox().viewRange()[1]
             count = round(abs(high - low))
-        count = max(1, min(count, max(n, 1)))
-        first = max(0, min(first, max(n, 1) - count))
+        span = max(n, MIN_ROWS_IN_VIEW)
+        count = max(1, min(count, span))
+        first = max(0, min(first, span - count))
         self.rate_plot.setYRange(first - 0.5, first + count - 0.5, padding=0)
 
     def set_highlight(self, row: int | None) -> None:
