@@ -15,8 +15,8 @@ import argparse
 import json
 import sys
 import textwrap
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from explorer import __version__
@@ -122,11 +122,10 @@ def _screenshot(outdir: str, file: str | None) -> int:
         sys.stderr.write(f"explorer: {exc}\n")
         return EXIT_BAD_INPUT
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from explorer.app import make_application
-    from explorer.ui.main_window import MainWindow
-
     import tempfile
 
+    from explorer.app import make_application
+    from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import Settings
 
     app = make_application()

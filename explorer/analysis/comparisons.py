@@ -66,10 +66,13 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         (kt, nt), (kc, nc) = t, c
         if kt.value > nt.value or kc.value > nc.value or nt.value < 1 or nc.value < 1:
             continue
+        if kt.value == 0 and kc.value == 0:
+            continue  # no events in either arm: no ratio or difference worth showing
         inputs = [kt, nt, kc, nc]
         res = binary.compare(
             int(kt.value), int(nt.value), int(kc.value), int(nc.value), level=level
         )
+        zero_cell = " (0.5 added to every cell because one is zero)" if res.rr_corrected else ""
         counts = (
             f"{format_number(kt.value)}/{format_number(nt.value)} vs "
             f"{format_number(kc.value)}/{format_number(nc.value)}"
@@ -98,7 +101,7 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
                 label=f"{oc.label}: risk ratio ({versus})",
                 value=res.rr,
                 unit="ratio",
-                method=f"Risk ratio {counts}, Wald CI on the log scale (Katz)",
+                method=f"Risk ratio {counts}, Wald CI on the log scale (Katz){zero_cell}",
                 inputs=inputs,
                 topic=oc.topic,
                 lower=res.rr_lower,

@@ -109,7 +109,9 @@ class Summary:
             lines.append(f"Source: {f.source}")
         else:
             method = (f.derivation or "").split(". Inputs:")[0]
-            lines.append(f"{'Reconstruction' if f.status == 'reconstructed' else 'Derivation'}: {method}")
+            lines.append(
+                f"{'Reconstruction' if f.status == 'reconstructed' else 'Derivation'}: {method}"
+            )
         if f.inputs:
             lines += ["", "Inputs:"]
             for input_id in f.inputs:
@@ -118,7 +120,9 @@ class Summary:
                 except KeyError:
                     lines.append(f"  {input_id}")
                     continue
-                lines.append(f"  {STATUS_MARKS[g.status]} {g.label} = {g.formatted()}  ({g.status})")
+                lines.append(
+                    f"  {STATUS_MARKS[g.status]} {g.label} = {g.formatted()}  ({g.status})"
+                )
                 lines.append(f"      {g.provenance if g.status == 'reported' else g.brief}")
         lines += ["", f"Figure id: {f.id}"]
         return "\n".join(lines)

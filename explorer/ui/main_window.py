@@ -50,7 +50,14 @@ def default_panels() -> list[Panel]:
     from .panels.overview_panel import OverviewPanel
     from .panels.safety_panel import SafetyPanel
 
-    return [OverviewPanel(), EndpointsPanel(), SafetyPanel(), DesignPanel(), AuditPanel(), FiguresPanel()]
+    return [
+        OverviewPanel(),
+        EndpointsPanel(),
+        SafetyPanel(),
+        DesignPanel(),
+        AuditPanel(),
+        FiguresPanel(),
+    ]
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -154,7 +161,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action("&Open evidence…", self._on_open_triggered, QKeySequence.StandardKey.Open)
+        self.open_action = self._action(
+            "&Open evidence…", self._on_open_triggered, QKeySequence.StandardKey.Open
+        )
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.reload_action = self._action("&Reload", self.reload, QKeySequence.StandardKey.Refresh)
@@ -166,7 +175,9 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         self.panel_actions: list[QAction] = []
         for i, panel in enumerate(self.panels):
-            action = self._action(panel.title, lambda _=False, i=i: self.show_panel(i), f"Ctrl+{i + 1}")
+            action = self._action(
+                panel.title, lambda _=False, i=i: self.show_panel(i), f"Ctrl+{i + 1}"
+            )
             view_menu.addAction(action)
             self.panel_actions.append(action)
         view_menu.addSeparator()
@@ -180,7 +191,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.settings.recent_files()
         for path in files:
-            self.recent_menu.addAction(self._action(path, lambda _=False, p=path: self.open_file(p)))
+            self.recent_menu.addAction(
+                self._action(path, lambda _=False, p=path: self.open_file(p))
+            )
         self.recent_menu.setEnabled(bool(files))
         if files:
             self.recent_menu.addSeparator()
@@ -214,7 +227,9 @@ class MainWindow(QMainWindow):
             self.last_error = str(exc)
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open evidence", "", parent=self)
             box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(f"This file could not be opened; the trial that was open stays open.\n\n{exc}")
+            box.setText(
+                f"This file could not be opened; the trial that was open stays open.\n\n{exc}"
+            )
             box.setObjectName("bad_file_dialog")
             box.open()
             self.error_dialog = box
@@ -320,19 +335,19 @@ class MainWindow(QMainWindow):
         except KeyError:
             self.show_panel(0)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.current_panel().name)
         self.settings.sync()
         super().closeEvent(event)
 
     # -- drag and drop ----------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         if _dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event) -> None:
         path = _dropped_file(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
@@ -340,7 +355,9 @@ class MainWindow(QMainWindow):
 
     # -- slots ----------------------------------------------------------------------
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open evidence", "", "Evidence (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open evidence", "", "Evidence (*.json);;All files (*)"
+        )
         if path:
             self.open_file(path)
 
@@ -355,7 +372,9 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
 
     def _on_about_triggered(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "About Trial Evidence Explorer", "", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "About Trial Evidence Explorer", "", parent=self
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(
             f"Trial Evidence Explorer {__version__}\n\n"

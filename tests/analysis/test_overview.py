@@ -38,7 +38,9 @@ def test_landmark_difference_is_derived_from_reported_rates(statements):
 def test_toxicity_and_design_statements(statements):
     _, sts = statements
     tox = sts["ae_ae_grade_3_4"].text
-    assert "45.2% with P+ET vs 8.3% with ET, 36.9 percentage points more (95% CI 24.2 to 46.5)" in tox
+    assert (
+        "45.2% with P+ET vs 8.3% with ET, 36.9 percentage points more (95% CI 24.2 to 46.5)" in tox
+    )
     assert "every 2.7 treated" in tox and "reconstructed" in tox
     design = sts["design"].text
     assert "hazard ratio of 0.59 with 80% power" in design

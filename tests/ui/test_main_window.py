@@ -43,7 +43,8 @@ def make_window(qtbot):
 def test_header_names_trial_data_cut_population_and_primary_result(make_window):
     w = make_window()
     assert w.title_label.text() == (
-        "PALMIRA · NCT03809988 · Primary PFS analysis (ASCO 2023 abstract) · HR+/HER2− advanced breast cancer"
+        "PALMIRA · NCT03809988 · Primary PFS analysis (ASCO 2023 abstract) · "
+        "HR+/HER2− advanced breast cancer"
     )
     assert w.result_label.text() == (
         "Progression-free survival: median 4.2 vs 3.6 months; HR 0.8 (95% CI 0.6–1.1), p = 0.206"
@@ -134,7 +135,13 @@ def test_drop_opens_an_evidence_file_and_remembers_it(make_window, tmp_path):
     w = make_window()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(copy))])
-    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     w.dropEvent(event)
     assert w.source_path == str(copy)
     assert Settings().recent_files()[0] == str(copy.resolve())

@@ -345,3 +345,24 @@ def test_missing_values_never_reach_the_plots(panel):
     for item in (panel.plot.treatment_dots, panel.plot.control_dots, panel.plot.rd_dots):
         x, y = item.getData()
         assert all(math.isfinite(v) for v in [*x, *y])
+
+
+def test_evidence_without_adverse_events(qtbot, qtmodeltester):
+    data = json.loads(resources.read_text(resources.PALMIRA))
+    data["adverse_events"] = []
+    p = SafetyPanel(summarize(from_dict(data)))
+    qtbot.addWidget(p)
+    assert p.proxy.rowCount() == 0 and p.count_label.text() == "No adverse events in this evidence"
+    assert p.grade_combo.count() == 1 and p.plot.row_count() == 0
+    assert len(p.plot.treatment_dots.getData()[0]) == 0
+    p.filter_edit.setText("x")
+    qtmodeltester.check(p.proxy)
+
+
+def test_empty_panel_then_summary(qtbot, palmira_summary):
+    p = SafetyPanel()
+    qtbot.addWidget(p)
+    assert p.proxy.rowCount() == 0 and p.plot.row_count() == 0
+    p.set_summary(palmira_summary)
+    assert column_texts(p, T_COUNT) == ["61/135 ◇", "0/135 ◇"]
+    assert p.plot.control_dots.getData()[0].tolist() == [8.3, 0.0]

@@ -32,7 +32,13 @@ class AuditPanel(Panel):
         self.check_model = FrameModel(
             pd.DataFrame(columns=["id", "level", "level_rank", "message", "figures"]),
             [
-                Column("level", "Level", format=str.upper, foreground=LEVEL_COLOURS.get, raw="level_rank"),
+                Column(
+                    "level",
+                    "Level",
+                    format=str.upper,
+                    foreground=LEVEL_COLOURS.get,
+                    raw="level_rank",
+                ),
                 Column("message", "Check", tooltip="message"),
             ],
             status_column=None,
@@ -53,7 +59,9 @@ class AuditPanel(Panel):
         self.involved_table.setModel(self.involved_model)
         configure_table(self.involved_table)
         self.involved_table.setSortingEnabled(False)
-        self.involved_table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.involved_table.horizontalHeader().setSectionResizeMode(
+            5, QHeaderView.ResizeMode.Stretch
+        )
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -78,8 +86,9 @@ class AuditPanel(Panel):
         frame["level_rank"] = frame["level"].map(LEVEL_ORDER)
         self.check_model.set_frame(frame)
         counts = frame["level"].value_counts()
+        n_pass, n_note, n_warn = (counts.get(level, 0) for level in ("pass", "note", "warn"))
         self.counts_label.setText(
-            f"{counts.get('pass', 0)} pass · {counts.get('note', 0)} note · {counts.get('warn', 0)} warn"
+            f"{n_pass} pass · {n_note} note · {n_warn} warn"
             "   —   pass: the figures agree; note: a difference that rounding or a stated method "
             "explains; warn: check the source."
         )

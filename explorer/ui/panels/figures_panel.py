@@ -18,7 +18,9 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def figure_columns(*, with_section: bool = True) -> list[Column]:
     """Columns of a figures table: mark, (section), figure, value, status, provenance."""
     columns = [
-        Column("status", "", format=status_mark, tooltip="provenance", foreground=STATUS_COLOURS.get),
+        Column(
+            "status", "", format=status_mark, tooltip="provenance", foreground=STATUS_COLOURS.get
+        ),
     ]
     if with_section:
         columns.append(Column("section", "Section"))
@@ -39,7 +41,9 @@ class FiguresPanel(Panel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.filter_edit = QLineEdit(placeholderText="Filter figures (label, section, status, source)…")
+        self.filter_edit = QLineEdit(
+            placeholderText="Filter figures (label, section, status, source)…"
+        )
         self.filter_edit.setClearButtonEnabled(True)
         self.model = FrameModel(empty_figures_frame(), figure_columns())
         self.proxy = QSortFilterProxyModel(self)

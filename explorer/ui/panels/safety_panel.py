@@ -330,7 +330,7 @@ class SafetyPanel(Panel):
         self.key_label.setToolTip("Hover a number in the table for its source or derivation")
         self.key_label.setStyleSheet("color: #555;")
 
-        self.model = SafetyTableModel(self.frame, [], [])
+        self.model = SafetyTableModel(self.frame, [], [], parent=self)
         self.proxy = SafetyFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()

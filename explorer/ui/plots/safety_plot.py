@@ -194,7 +194,12 @@ class SafetyPlot(pg.GraphicsLayoutWidget):
         self.rate_plot.addItem(self.treatment_dots)
         empty = np.zeros(0)
         self.rd_bars = pg.ErrorBarItem(
-            x=empty, y=empty, left=empty, right=empty, beam=0.25, pen=pg.mkPen(EFFECT_COLOUR)
+            x=empty,
+            y=empty,
+            left=empty,
+            right=empty,
+            beam=0.25,
+            pen=pg.mkPen(EFFECT_COLOUR, width=1.5),
         )
         self.rd_dots = self._dots(EFFECT_COLOUR, "s", size=8)
         self.rd_plot.addItem(self.rd_bars)
