@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
 
-        self.details = QPlainTextEdit(readOnly=True)
+        self.details = _DetailsView()
         self.details.setPlaceholderText("Select a number to see where it came from.")
         self.details_dock = QDockWidget("Where this number comes from", self)
         self.details_dock.setObjectName("details_dock")
@@ -144,7 +144,6 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.details_dock)
-        self.resizeDocks([self.details_dock], [170], Qt.Orientation.Vertical)
 
         self._build_menus()
         self.statusBar()
@@ -383,6 +382,17 @@ class MainWindow(QMainWindow):
             "Works offline; it never opens a network connection."
         )
         box.open()
+
+
+class _DetailsView(QPlainTextEdit):
+    """Read-only provenance text; asks for a few lines so the panels keep the room."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setReadOnly(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(600, 7 * self.fontMetrics().lineSpacing())
 
 
 def _dropped_file(mime) -> str | None:

@@ -223,10 +223,10 @@ def test_markers_at_design_and_observed_hr_with_ci(panel):
 def test_legend_and_axes_are_labelled(panel):
     labels = [label.text for _, label in panel.plot.legend.items]
     assert labels == [
-        "Power at 155 events (observed; Schoenfeld)",
+        "Power at 155 events (Schoenfeld)",
         "Target power 80%",
-        "Design HR 0.59: 87.2% power",
-        "Observed HR 0.8 (95% CI 0.6–1.1): 25.8% power",
+        "Design HR 0.59: 87.2%",
+        "Observed HR 0.8 (95% CI 0.6–1.1): 25.8%",
     ]
     item = panel.plot.getPlotItem()
     assert "log scale" in item.getAxis("bottom").labelText
@@ -248,7 +248,7 @@ def test_a_change_updates_items_in_place(panel):
     dx, dy = panel.plot.design_marker.getData()
     assert np.exp(dx) == pytest.approx([0.7])
     assert dy == pytest.approx([100 * panel.result.power_at_observed])
-    assert panel.plot.legend.items[2][1].text == "Design HR 0.7: 55.3% power"
+    assert panel.plot.legend.items[2][1].text == "Design HR 0.7: 55.3%"
     panel.method_combo.setCurrentIndex(1)  # Freedman changes the curve itself
     _, y2 = curve.getData()
     _, expected = power_curve(panel.inputs, np.exp(x1))

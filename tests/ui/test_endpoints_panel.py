@@ -88,7 +88,7 @@ def test_primary_endpoint_selected_and_survival_plot_shows_model(panel, palmira_
     curves = model_survival_curves(palmira_summary, "pfs")
     plot = panel.survival_plot
     assert plot.getPlotItem().titleLabel.text == (
-        "Model curves from reported medians and 6-month rates (not Kaplan–Meier data)"
+        "Model curves from reported medians and 6-month rates<br>(not Kaplan–Meier data)"
     )
     assert plot.getPlotItem().getAxis("bottom").labelText == "Months since randomisation"
     assert plot.getPlotItem().getAxis("left").labelText == "Progression-free (%)"

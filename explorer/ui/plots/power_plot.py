@@ -85,7 +85,8 @@ class PowerPlot(pg.PlotWidget):
             # Log ratios near 0 would otherwise get an SI prefix ("x0.001").
             plot.getAxis(side).enableAutoSIPrefix(False)
 
-        self.legend = plot.addLegend(offset=(-12, 12), labelTextSize="10pt")
+        # Two columns at the top, above 100%: the curve never runs under the legend.
+        self.legend = plot.addLegend(offset=(-6, 4), labelTextSize="9pt", colCount=2)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 230))
         self.legend.setPen(pg.mkPen("#BBBBBB"))
 
@@ -143,14 +144,14 @@ class PowerPlot(pg.PlotWidget):
         self.design_marker.setData([design_x], [100.0 * curve.design_power])
 
         events = format_number(curve.events, 0 if float(curve.events).is_integer() else 1)
-        where = "observed" if curve.events_observed else "required by the design"
+        where = "" if curve.events_observed else " required"
         method = METHOD_NAMES.get(curve.method, curve.method)
-        self._label(self.curve, f"Power at {events} events ({where}; {method})")
+        self._label(self.curve, f"Power at {events}{where} events ({method})")
         self._label(self.target_line, f"Target power {format_number(target)}%")
         self._label(
             self.design_marker,
             f"Design HR {format_number(curve.design_hr)}: "
-            f"{format_number(100 * curve.design_power, 1)}% power",
+            f"{format_number(100 * curve.design_power, 1)}%",
         )
 
         if curve.observed_hr is not None and curve.observed_power is not None:
@@ -173,7 +174,7 @@ class PowerPlot(pg.PlotWidget):
                 )
             else:
                 self.observed_error.setVisible(False)
-            self._label(self.observed_marker, f"{text}: {format_number(obs_y, 1)}% power")
+            self._label(self.observed_marker, f"{text}: {format_number(obs_y, 1)}%")
             self._set_entry_visible(self.observed_marker, True)
         else:
             self.observed_marker.setData([], [])
@@ -185,7 +186,8 @@ class PowerPlot(pg.PlotWidget):
             html.escape(f"Power by the true hazard ratio, at {events} events"), size="11pt"
         )
         plot.setXRange(float(x[0]), float(x[-1]), padding=0.02)
-        plot.setYRange(0.0, 100.0, padding=0.03)
+        plot.setYRange(0.0, 122.0, padding=0.0)
+        plot.getAxis("left").setTicks([[(v, f"{v}") for v in range(0, 101, 20)], []])
 
     def _label(self, item: pg.PlotDataItem, text: str) -> None:
         # pyqtgraph labels are rich text: escape whatever we put in them.

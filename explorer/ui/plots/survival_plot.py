@@ -140,7 +140,7 @@ class SurvivalPlot(pg.PlotWidget):
             pos=50, angle=0, pen=pg.mkPen(_GREY, width=1, style=Qt.PenStyle.DotLine)
         )
         plot.addItem(self.half_line)
-        self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self.legend = plot.addLegend(offset=(10, -10), labelTextSize="9pt")
         self.legend.setBrush(qcolor("#FFFFFF", 220))
         # Samples for the legend only (not added to the plot).
         self._median_sample = pg.ScatterPlotItem(symbol="o", size=10, brush="k", pen="w")
@@ -169,7 +169,8 @@ class SurvivalPlot(pg.PlotWidget):
             if items is None:
                 items = self.arm_items[arm.arm_id] = _ArmItems(plot)
             items.set_arm(arm, colours.get(arm.arm_id, "#000000"), offsets[i], label_right=i == 0)
-        plot.setTitle(html.escape(curves.title), size="10pt")
+        # Two lines, so the warning that these are model curves is never clipped.
+        plot.setTitle(html.escape(curves.title).replace(" (", "<br>(", 1), size="10pt")
         plot.setLabel("left", html.escape(curves.y_label))
         plot.setLabel("bottom", html.escape(curves.x_label))
         plot.setXRange(0, curves.t_max, padding=0.01)
