@@ -391,7 +391,7 @@ class _DetailsView(QPlainTextEdit):
         super().__init__()
         self.setReadOnly(True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(600, 7 * self.fontMetrics().lineSpacing())
 
 
