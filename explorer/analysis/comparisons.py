@@ -143,6 +143,24 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         figures.add(_nnt_figure(oc, res, inputs, level))
 
 
+def altman_interval(rd_lower: float, rd_upper: float, *, desirable: bool) -> str:
+    """NNT/NNH reading of a risk-difference interval that includes 0 (Altman, BMJ 1998).
+
+    ``rd_lower``/``rd_upper`` are proportions (treatment − control). The interval runs
+    from the NNT at the benefit end through infinity to the NNH at the harm end, e.g.
+    ``"NNT 8.9 to ∞ to NNH 16.6"``; for an adverse outcome a negative difference is benefit.
+    """
+    benefit_end = rd_upper if desirable else -rd_lower  # the RD limit in the direction of benefit
+    harm_end = -rd_lower if desirable else rd_upper
+    parts = []
+    if benefit_end > 0:
+        parts.append(f"NNT {1 / benefit_end:.1f}")
+    parts.append("∞")
+    if harm_end > 0:
+        parts.append(f"NNH {1 / harm_end:.1f}")
+    return " to ".join(parts)
+
+
 def _nnt_figure(
     oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float
 ) -> Figure:
@@ -157,15 +175,8 @@ def _nnt_figure(
         interval = f"{level:.0%} CI {lower:.1f} to {upper:.1f}"
     else:
         lower = upper = None
-        benefit_end = hi_rd if oc.desirable else -lo_rd  # rd limit in the direction of benefit
-        harm_end = -lo_rd if oc.desirable else hi_rd
-        parts = []
-        if benefit_end > 0:
-            parts.append(f"NNT {1 / benefit_end:.1f}")
-        parts.append("∞")
-        if harm_end > 0:
-            parts.append(f"NNH {1 / harm_end:.1f}")
-        interval = f"{level:.0%} CI {' to '.join(parts)} (the interval includes no difference)"
+        through = altman_interval(lo_rd, hi_rd, desirable=oc.desirable)
+        interval = f"{level:.0%} CI {through} (the interval includes no difference)"
     if oc.desirable:
         meaning = (
             "treated for one more patient with" if helps else "treated for one fewer patient with"

@@ -36,6 +36,7 @@ import pandas as pd
 from explorer import resources
 from explorer.evidence import AdverseEvent, Arm, Evidence, from_dict
 
+from .comparisons import altman_interval
 from .figures import (
     DERIVED,
     RECONSTRUCTED,
@@ -283,14 +284,8 @@ def _nnh_cells(rd: Figure | None, nnt: Figure | None) -> dict[str, Any]:
         text = f"{kind} {value} ({_interval(nnt.lower, nnt.upper, 1)})"
     elif rd.lower is not None and rd.upper is not None:
         # Altman (1998): an RD interval through 0 maps to NNT … to ∞ to NNH …
-        benefit_end, harm_end = -rd.lower, rd.upper  # percentage points
-        parts = []
-        if benefit_end > 0:
-            parts.append(f"NNT {100 / benefit_end:.1f}")
-        parts.append("∞")
-        if harm_end > 0:
-            parts.append(f"NNH {100 / harm_end:.1f}")
-        text = f"{kind} {value} ({' to '.join(parts)})"
+        through = altman_interval(rd.lower / 100, rd.upper / 100, desirable=False)
+        text = f"{kind} {value} ({through})"
     else:
         text = f"{kind} {value}"
     return {
