@@ -171,3 +171,29 @@ def test_screenshot_command_renders_every_panel(tmp_path):
     for name in PANEL_NAMES:
         image = QImage(str(tmp_path / f"{name}.png"))
         assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_window_models_pass_qt_model_tester(make_window, qtmodeltester):
+    w = make_window()
+    audit = w.panels[w.panel_index("audit")]
+    figures = w.panels[w.panel_index("figures")]
+    qtmodeltester.check(audit.check_model)
+    qtmodeltester.check(audit.check_proxy)
+    qtmodeltester.check(audit.involved_model)
+    qtmodeltester.check(figures.model)
+    qtmodeltester.check(figures.proxy)
+
+
+def test_audit_levels_sort_warn_first_and_are_coloured(make_window):
+    from PySide6.QtGui import QColor
+
+    from explorer.ui.style import LEVEL_COLOURS
+
+    w = make_window()
+    audit = w.panels[w.panel_index("audit")]
+    proxy = audit.check_proxy
+    levels = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    order = {"WARN": 0, "NOTE": 1, "PASS": 2}
+    assert levels == sorted(levels, key=order.get)
+    first = proxy.index(0, 0)
+    assert first.data(Qt.ItemDataRole.ForegroundRole) == QColor(LEVEL_COLOURS[levels[0].lower()])
