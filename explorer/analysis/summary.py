@@ -44,10 +44,18 @@ class Summary:
 
     def figure(self, id: str) -> Figure:
         """The figure with ``id`` (``KeyError`` naming it when absent)."""
-        for f in self.figures:
-            if f.id == id:
-                return f
-        raise KeyError(f"no figure {id!r}")
+        found = self._index.get(id)
+        if found is None:
+            raise KeyError(f"no figure {id!r}")
+        return found
+
+    @property
+    def _index(self) -> dict[str, Figure]:
+        index = self.__dict__.get("_figure_index")
+        if index is None:
+            index = {f.id: f for f in self.figures}
+            object.__setattr__(self, "_figure_index", index)
+        return index
 
     def trial_json(self) -> dict[str, Any]:
         """Trial identity, data cut, arms and the primary result in one line."""
@@ -98,6 +106,10 @@ class Summary:
                 text += f", p = {format_number(ep.effect.p.value, ep.effect.p.decimals)}"
             parts.append(text)
         return f"{parts[0]}: " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+    def get(self, id: str) -> Figure | None:
+        """The figure with ``id``, or ``None`` (the same lookup a ``FigureSet`` offers)."""
+        return self._index.get(id)
 
     def explain(self, id: str) -> str:
         """Plain text for a details pane: the figure, its provenance, and its inputs' provenance."""
