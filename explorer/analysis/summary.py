@@ -15,6 +15,7 @@ from .audit import Check, run_checks
 from .comparisons import add_comparison_figures
 from .counts import CountFit, add_count_figures
 from .design import DesignResult, add_design_figures
+from .esmo_mcbs import add_mcbs_figures
 from .figures import Figure, FigureSet, format_number
 from .reported import reported_figures
 from .survival import add_endpoint_figures
@@ -27,6 +28,7 @@ TOPIC_TITLES = {
     "population": "Populations",
     "design": "Design",
     "safety": "Adverse events",
+    "interpretation": "Interpretation",
     "baseline": "Baseline characteristics",
     "eligibility": "Eligibility thresholds",
 }
@@ -208,6 +210,7 @@ def _in_reading_order(evidence: Evidence, figures: FigureSet) -> list[Figure]:
         "design",
         *(ep.id for ep in evidence.endpoints),
         "safety",
+        "interpretation",
         "baseline",
         "eligibility",
     ]
@@ -223,6 +226,12 @@ def summarize(evidence: Evidence) -> Summary:
     add_endpoint_figures(evidence, figures)
     design_result = add_design_figures(evidence, figures)
     add_comparison_figures(evidence, figures)
+    add_mcbs_figures(evidence, figures)
+    # Imported here: interpretation uses the endpoints' model curves, and endpoints imports
+    # this module.
+    from .interpretation import add_interpretation_figures
+
+    add_interpretation_figures(evidence, figures)
     checks = run_checks(evidence, figures, fits, design_result)
     return Summary(
         evidence=evidence,

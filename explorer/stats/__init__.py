@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["binary", "design", "effects", "meta", "survival"]
+__all__ = ["binary", "design", "effects", "fragility", "meta", "survival"]
 
 
 def __getattr__(name: str) -> ModuleType:

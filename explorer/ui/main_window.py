@@ -47,6 +47,7 @@ def default_panels() -> list[Panel]:
     from .panels.design_panel import DesignPanel
     from .panels.endpoints_panel import EndpointsPanel
     from .panels.figures_panel import FiguresPanel
+    from .panels.interpretation_panel import InterpretationPanel
     from .panels.overview_panel import OverviewPanel
     from .panels.safety_panel import SafetyPanel
 
@@ -55,6 +56,7 @@ def default_panels() -> list[Panel]:
         EndpointsPanel(),
         SafetyPanel(),
         DesignPanel(),
+        InterpretationPanel(),
         AuditPanel(),
         FiguresPanel(),
     ]
@@ -272,6 +274,8 @@ class MainWindow(QMainWindow):
         endpoint_ids = {ep.id for ep in self.summary.evidence.endpoints}
         if topic == "design":
             name = "design"
+        elif topic == "interpretation":
+            name = "interpretation"
         elif topic == "safety":
             name = "adverse_events"
         elif topic in endpoint_ids:

@@ -18,7 +18,9 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.overview_panel import statement_html
 from explorer.ui.settings import Settings
 
-PANEL_NAMES = ["overview", "endpoints", "adverse_events", "design", "audit", "figures"]
+PANEL_NAMES = [
+    "overview", "endpoints", "adverse_events", "design", "interpretation", "audit", "figures",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -55,8 +57,8 @@ def test_header_names_trial_data_cut_population_and_primary_result(make_window):
 def test_panels_and_shortcuts(make_window):
     w = make_window()
     assert [p.name for p in w.panels] == PANEL_NAMES
-    assert [w.nav.item(i).text() for i in range(w.nav.count())][:5] == [
-        "Overview", "Endpoints", "Adverse events", "Design", "Audit",
+    assert [w.nav.item(i).text() for i in range(w.nav.count())][:6] == [
+        "Overview", "Endpoints", "Adverse events", "Design", "Interpretation", "Audit",
     ]  # fmt: skip
     for i, action in enumerate(w.panel_actions):
         assert action.shortcut().toString() == f"Ctrl+{i + 1}"
