@@ -2,8 +2,9 @@
 
 ``explorer [FILE]`` opens the main window; ``explorer summary [FILE] [--json]``
 and ``explorer audit [FILE] [--json]`` print the same figures and checks the GUI
-shows. FILE defaults to the bundled PALMIRA evidence. Bad input exits with status
-2 and one line on stderr naming the file, the place in it and the problem.
+shows; ``explorer report [FILE] --out PATH`` writes the report (PDF or HTML).
+FILE defaults to the bundled PALMIRA evidence. Bad input exits with status 2 and
+one line on stderr naming the file, the place in it and the problem.
 
 Qt is imported only when the GUI is asked for, so the headless commands run on a
 machine with no display and start quickly.
@@ -22,7 +23,7 @@ from typing import TextIO
 from explorer import __version__
 
 EXIT_BAD_INPUT = 2
-HEADLESS = ("summary", "audit", "screenshot")
+HEADLESS = ("summary", "audit", "screenshot", "report")
 LEVEL_MARKS = {"pass": "PASS", "note": "NOTE", "warn": "WARN"}
 
 
@@ -33,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Without a command, opens the main window on FILE (default: bundled PALMIRA).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="load, compute and render everything offscreen with the network refused; "
+        "print versions; exit 0 if all worked",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in (
         ("summary", "every figure of the trial with its status and source or derivation"),
@@ -48,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
     )
+    report = sub.add_parser(
+        "report",
+        help="write the report (PDF or HTML, by the suffix of PATH)",
+        description="Write the trial report: header, bottom line, every panel's tables and "
+        "plots, the interpretation, the audit, and every number with its status and source.",
+    )
+    report.add_argument(
+        "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+    )
+    report.add_argument(
+        "--out", required=True, metavar="PATH", help="where to write: report.pdf or report.html"
+    )
     return parser
 
 
@@ -62,11 +81,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and (args[0] in HEADLESS or args[0].startswith("-")):
         ns = _parser().parse_args(args)
+        if ns.self_test:
+            from explorer.selftest import run as self_test
+
+            return self_test()
         if ns.command is None:
             _parser().print_help()
             return 0
         if ns.command == "screenshot":
             return _screenshot(ns.outdir, ns.file)
+        if ns.command == "report":
+            return _report(ns.out, ns.file)
         return _run_headless(ns.command, ns.file, as_json=ns.json, out=sys.stdout, err=sys.stderr)
     ns, rest = _gui_parser().parse_known_args(args)
     if rest:
@@ -137,6 +162,39 @@ def _screenshot(outdir: str, file: str | None) -> int:
         print(path)
     window.close()
     scratch.cleanup()
+    return 0
+
+
+def _report(out: str, file: str | None) -> int:
+    """Write the report to ``out`` (``.pdf`` or ``.html``); print the path written."""
+    import os
+
+    from explorer.evidence import EvidenceError
+
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        sys.stderr.write(
+            f"explorer: report: {out}: the report is written as .pdf or .html, "
+            f"not {suffix or 'a file without a suffix'}\n"
+        )
+        return EXIT_BAD_INPUT
+    try:
+        ev = _load(file)
+    except EvidenceError as exc:
+        sys.stderr.write(f"explorer: {exc}\n")
+        return EXIT_BAD_INPUT
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from explorer.analysis import summarize
+    from explorer.app import make_application
+    from explorer.ui.exports import write_report
+
+    make_application()
+    try:
+        path = write_report(summarize(ev), out)
+    except OSError as exc:
+        sys.stderr.write(f"explorer: report: cannot write {out}: {exc}\n")
+        return EXIT_BAD_INPUT
+    print(path)
     return 0
 
 

@@ -151,6 +151,10 @@ class MainWindow(QMainWindow):
         self.statusBar()
         self.set_evidence(evidence)
         self._restore_state()
+        from .exports import install_exports
+
+        # Every table: Copy as TSV (Ctrl+C) and Export CSV…; every plot: Export PNG/SVG…
+        install_exports(self)
 
     # -- building ---------------------------------------------------------------
     def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
@@ -170,6 +174,11 @@ class MainWindow(QMainWindow):
         self.reload_action = self._action("&Reload", self.reload, QKeySequence.StandardKey.Refresh)
         file_menu.addAction(self.reload_action)
         file_menu.addAction(self._action("Open bundled &PALMIRA", self._on_open_bundled_triggered))
+        file_menu.addSeparator()
+        self.export_action = self._action(
+            "&Export report (PDF or HTML)…", self._on_export_triggered, "Ctrl+E"
+        )
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -363,6 +372,11 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_file(path)
+
+    def _on_export_triggered(self) -> None:
+        from .exports import export_report_interactive
+
+        export_report_interactive(self)
 
     def _on_open_bundled_triggered(self) -> None:
         from explorer.evidence import load_bundled

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pyqtgraph as pg
 import pytest
 
+from explorer import netguard
 from explorer.analysis import summarize
 from explorer.evidence import load_bundled
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """Refuse every socket for the rest of the GUI test session (cannot be undone)."""
+    netguard.install()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -199,3 +199,21 @@ def test_audit_levels_sort_warn_first_and_are_coloured(make_window):
     assert levels == sorted(levels, key=order.get)
     first = proxy.index(0, 0)
     assert first.data(Qt.ItemDataRole.ForegroundRole) == QColor(LEVEL_COLOURS[levels[0].lower()])
+
+
+def test_export_menu_and_table_exports_are_installed(make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QTableView
+
+    from explorer.ui import exports
+
+    w = make_window()
+    assert w.export_action.shortcut().toString() == "Ctrl+E"
+    tables = w.findChildren(QTableView)
+    equipped = [t for t in tables if t.property(exports._INSTALLED)]
+    custom = Qt.ContextMenuPolicy.CustomContextMenu
+    # Every table has the exports, except those with a panel's own custom menu.
+    assert equipped and all(t in equipped or t.contextMenuPolicy() == custom for t in tables)
+    out = tmp_path / "r.html"
+    monkeypatch.setattr(exports, "_save_path", lambda *a, **k: str(out))
+    w.export_action.trigger()
+    assert out.exists() and "PALMIRA" in out.read_text(encoding="utf-8")
