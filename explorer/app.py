@@ -35,6 +35,9 @@ def main(file: str | None = None) -> int:
     from explorer.ui.main_window import MainWindow
 
     app = make_application()
-    window = MainWindow(ev, source_path=file)
+    # The shell (header from reported figures, navigation) paints first; panels and the
+    # statistics behind them load right after, off the start-up path.
+    window = MainWindow(ev, source_path=file, deferred=True)
     window.show()
+    window.finish_loading_later()
     return app.exec()

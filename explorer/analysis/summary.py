@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from explorer.evidence import Evidence, TimeToEventEndpoint
+from explorer.evidence import Evidence
 
 from .audit import Check, run_checks
 from .comparisons import add_comparison_figures
 from .counts import CountFit, add_count_figures
 from .design import DesignResult, add_design_figures
 from .esmo_mcbs import add_mcbs_figures
-from .figures import Figure, FigureSet, format_number
+from .figures import Figure, FigureSet
 from .reported import reported_figures
 from .survival import add_endpoint_figures
 
@@ -87,27 +87,9 @@ class Summary:
 
     def primary_result(self) -> str:
         """The primary endpoint's result as one line, e.g. for a window header."""
-        ep = self.evidence.primary_endpoint
-        if not isinstance(ep, TimeToEventEndpoint):
-            return ep.name
-        parts = [ep.name]
-        t, c = self.evidence.treatment_arm, self.evidence.control_arm
-        mt, mc = ep.medians.get(t.id), ep.medians.get(c.id)
-        if mt is not None and mc is not None:
-            parts.append(
-                f"median {format_number(mt.value, mt.decimals)} vs "
-                f"{format_number(mc.value, mc.decimals)} {ep.unit}"
-            )
-        if ep.effect is not None:
-            e = ep.effect.estimate
-            text = f"{ep.effect.kind} {format_number(e.value, e.decimals)}"
-            if e.has_ci:
-                lo, hi = format_number(e.lower, e.decimals), format_number(e.upper, e.decimals)
-                text += f" ({e.level:.0%} CI {lo}–{hi})"
-            if ep.effect.p is not None:
-                text += f", p = {format_number(ep.effect.p.value, ep.effect.p.decimals)}"
-            parts.append(text)
-        return f"{parts[0]}: " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]
+        from .headline import primary_result
+
+        return primary_result(self.evidence)
 
     def get(self, id: str) -> Figure | None:
         """The figure with ``id``, or ``None`` (the same lookup a ``FigureSet`` offers)."""

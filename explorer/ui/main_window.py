@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -30,15 +31,31 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import __version__
-from explorer.analysis import STATUS_MARKS, Summary, summarize
-from explorer.analysis.figures import short_citation
+from explorer.analysis.figures import STATUS_MARKS, short_citation
+from explorer.analysis.headline import primary_result
 from explorer.evidence import Evidence, EvidenceError, load
 
 from .panels.base import Panel
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from explorer.analysis import Summary
+
 #: Size of the offscreen screenshots (``explorer screenshot``).
 SCREENSHOT_SIZE = QSize(1400, 900)
+
+
+#: (name, title) of the default panels, in navigation order: what the window shows before
+#: the panels themselves (and the statistics they need) are loaded.
+PANEL_TITLES = (
+    ("overview", "Overview"),
+    ("endpoints", "Endpoints"),
+    ("adverse_events", "Adverse events"),
+    ("design", "Design"),
+    ("interpretation", "Interpretation"),
+    ("audit", "Audit"),
+    ("figures", "All figures"),
+)
 
 
 def default_panels() -> list[Panel]:
@@ -84,6 +101,7 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         panels: Sequence[Panel] | None = None,
         source_path: str | None = None,
+        deferred: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,7 +124,7 @@ class MainWindow(QMainWindow):
         self.source_label = _plain_label()
         self.source_label.setStyleSheet("color: #555;")
 
-        self.panels: list[Panel] = list(panels) if panels is not None else default_panels()
+        self.panels: list[Panel] = []
         self.nav = QListWidget()
         self.nav.setObjectName("panel_nav")
         self.nav.setFixedWidth(180)
@@ -115,13 +133,13 @@ class MainWindow(QMainWindow):
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
         self.nav.setFont(nav_font)
         self.stack = QStackedWidget()
-        for panel in self.panels:
-            self.nav.addItem(QListWidgetItem(panel.title))
-            self.stack.addWidget(panel)
-            panel.figure_selected.connect(self.show_figure_details)
-            if hasattr(panel, "figure_activated"):
-                panel.figure_activated.connect(self.go_to_figure)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        titles = [p.title for p in panels] if panels is not None else [t for _, t in PANEL_TITLES]
+        for title in titles:
+            self.nav.addItem(QListWidgetItem(title))
+        self.loading_label = _plain_label("Working out the derived figures…")
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading_label)
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
 
         body = QWidget()
         body_layout = QHBoxLayout(body)
@@ -147,10 +165,47 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.details_dock)
 
-        self._build_menus()
+        self._build_menus(titles)
         self.statusBar()
-        self.set_evidence(evidence)
-        self._restore_state()
+        self._evidence = evidence
+        self._show_header(evidence)
+        self._restore_geometry()
+        self._given_panels = panels
+        if not deferred:
+            self.finish_loading()
+
+    def finish_loading_later(self) -> None:
+        """Build the panels and compute the figures right after the shell's first paint.
+
+        A paint of any widget of this window triggers it; a 1-second fallback covers a
+        platform that never exposes the window.
+        """
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        self._paint_watch = _FirstPaint(self, lambda: QTimer.singleShot(0, self.finish_loading))
+        app.installEventFilter(self._paint_watch)
+        QTimer.singleShot(1000, self.finish_loading)
+
+    def finish_loading(self) -> None:
+        """Build the panels, summarise the evidence and show it (once)."""
+        if self.panels:
+            return
+        panels = self._given_panels if self._given_panels is not None else default_panels()
+        self.panels = list(panels)
+        for panel in self.panels:
+            self.stack.addWidget(panel)
+            panel.figure_selected.connect(self.show_figure_details)
+            if hasattr(panel, "figure_activated"):
+                panel.figure_activated.connect(self.go_to_figure)
+        self.stack.removeWidget(self.loading_label)
+        self.loading_label.hide()
+        self.set_evidence(self._evidence)
+        try:
+            self.show_panel(self.settings.last_panel())
+        except KeyError:
+            self.show_panel(0)
         from .exports import install_exports
 
         # Every table: Copy as TSV (Ctrl+C) and Export CSV…; every plot: Export PNG/SVG…
@@ -164,7 +219,7 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         return action
 
-    def _build_menus(self) -> None:
+    def _build_menus(self, titles: Sequence[str]) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = self._action(
             "&Open evidence…", self._on_open_triggered, QKeySequence.StandardKey.Open
@@ -212,22 +267,29 @@ class MainWindow(QMainWindow):
     # -- state ------------------------------------------------------------------
     def set_evidence(self, evidence: Evidence) -> None:
         """Show ``evidence``: summarise it and refresh every panel."""
+        from explorer.analysis import summarize
+
         summary = summarize(evidence)
+        self._evidence = evidence
         self.summary = summary
+        self._show_header(evidence)
+        for panel in self.panels:
+            panel.set_summary(summary)
+        self.details.clear()
+        self.summary_changed.emit(summary)
+
+    def _show_header(self, evidence: Evidence) -> None:
+        """Title, primary result and citation: reported figures only, so it paints first."""
         t = evidence.trial
         self.setWindowTitle(f"{t.acronym} ({t.registry_id}) — Trial Evidence Explorer")
         cut = evidence.data_cut
         cut_text = cut.label + (f", {cut.date}" if cut.date else "")
         self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut_text} · {t.population}")
-        self.result_label.setText(summary.primary_result())
+        self.result_label.setText(primary_result(evidence))
         citation = short_citation(t.citation.text) or t.citation.text
         doi = f"  ·  DOI {t.citation.doi}" if t.citation.doi else ""
         marks = "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
         self.source_label.setText(f"{citation}{doi}  ·  {marks}")
-        for panel in self.panels:
-            panel.set_summary(summary)
-        self.details.clear()
-        self.summary_changed.emit(summary)
 
     def open_file(self, path: str) -> bool:
         """Load ``path``; on failure say why in a dialog and keep what was open."""
@@ -264,16 +326,21 @@ class MainWindow(QMainWindow):
         """Bring a panel to the front by position or ``name``."""
         index = index_or_name if isinstance(index_or_name, int) else self.panel_index(index_or_name)
         self.nav.setCurrentRow(index)
-        return self.panels[index]
+        return self.panels[index] if index < len(self.panels) else None
 
     def panel_index(self, name: str) -> int:
-        for i, panel in enumerate(self.panels):
-            if panel.name == name:
-                return i
+        names = [p.name for p in self.panels] if self.panels else [n for n, _ in PANEL_TITLES]
+        if name in names:
+            return names.index(name)
         raise KeyError(f"no panel named {name!r}")
 
-    def current_panel(self) -> Panel:
-        return self.panels[self.stack.currentIndex()]
+    def current_panel(self) -> Panel | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Panel) else None
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.panels):
+            self.stack.setCurrentWidget(self.panels[row])
 
     def panel_for_figure(self, figure_id: str) -> str:
         """The name of the panel that shows ``figure_id`` best."""
@@ -301,6 +368,8 @@ class MainWindow(QMainWindow):
             panel = self.show_panel(name)
         except KeyError:
             return
+        if panel is None:
+            return
         select = getattr(panel, "select_figure", None)
         if callable(select):
             select(figure_id)
@@ -323,7 +392,8 @@ class MainWindow(QMainWindow):
         out.mkdir(parents=True, exist_ok=True)
         self.resize(size)
         paths = []
-        current = self.stack.currentIndex()
+        self.finish_loading()
+        current = self.nav.currentRow()
         for i, panel in enumerate(self.panels):
             self.show_panel(i)
             QApplication.processEvents()
@@ -331,24 +401,22 @@ class MainWindow(QMainWindow):
             if not self.grab().save(str(path)):
                 raise OSError(f"could not write {path}")
             paths.append(path)
-        self.show_panel(current)
+        self.show_panel(max(current, 0))
         return paths
 
     # -- persistence --------------------------------------------------------------
-    def _restore_state(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.window_geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
-        try:
-            self.show_panel(self.settings.last_panel())
-        except KeyError:
-            self.show_panel(0)
 
     def closeEvent(self, event) -> None:
-        self.settings.save_window(self.saveGeometry(), self.saveState(), self.current_panel().name)
+        current = self.current_panel()
+        name = current.name if current is not None else self.settings.last_panel()
+        self.settings.save_window(self.saveGeometry(), self.saveState(), name)
         self.settings.sync()
         super().closeEvent(event)
 
@@ -400,6 +468,27 @@ class MainWindow(QMainWindow):
             "Works offline; it never opens a network connection."
         )
         box.open()
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, at the first paint of any widget of ``window``."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then = then
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().removeEventFilter(self)
+            self._then()
+        return False
 
 
 class _DetailsView(QPlainTextEdit):

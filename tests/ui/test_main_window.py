@@ -217,3 +217,33 @@ def test_export_menu_and_table_exports_are_installed(make_window, tmp_path, monk
     monkeypatch.setattr(exports, "_save_path", lambda *a, **k: str(out))
     w.export_action.trigger()
     assert out.exists() and "PALMIRA" in out.read_text(encoding="utf-8")
+
+
+def test_deferred_window_paints_the_shell_then_loads(qtbot):
+    """The app's start-up path: header and navigation first, panels after the first paint."""
+    from explorer.ui.main_window import PANEL_TITLES, default_panels
+
+    w = MainWindow(load_bundled(), deferred=True)
+    qtbot.addWidget(w)
+    assert w.panels == [] and w.summary is None
+    assert w.result_label.text().startswith("Progression-free survival: median 4.2 vs 3.6")
+    assert [w.nav.item(i).text() for i in range(w.nav.count())] == [t for _, t in PANEL_TITLES]
+    assert w.stack.currentWidget() is w.loading_label
+    w.show()
+    w.finish_loading_later()
+    qtbot.waitUntil(lambda: w.summary is not None, timeout=10000)
+    assert [p.name for p in w.panels] == [n for n, _ in PANEL_TITLES]
+    assert [p.name for p in default_panels()] == [n for n, _ in PANEL_TITLES]
+    assert w.current_panel() is w.panels[0]
+    w.close()
+
+
+def test_headless_window_shell_does_not_import_statistics():
+    code = (
+        "import sys; from explorer.ui import main_window; "
+        "heavy = [m for m in ('scipy', 'statsmodels', 'pandas') if m in sys.modules]; "
+        "print(','.join(heavy) or 'clean')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "clean"

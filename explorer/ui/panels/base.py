@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from explorer.analysis import Summary
+if TYPE_CHECKING:
+    from explorer.analysis import Summary
 
 
 class Panel(QWidget):
