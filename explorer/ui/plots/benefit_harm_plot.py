@@ -213,6 +213,11 @@ class BenefitHarmPlot(pg.PlotWidget):
         lo, hi = min(xs), max(xs)
         pad = 0.08 * max(hi - lo, 10.0)
         plot.setXRange(lo - pad, hi + pad, padding=0)
+        # Each label grows away from the nearer edge, so a narrow plot never clips it.
+        middle = (lo + hi) / 2
+        for kind, (_, row) in by_kind.items():
+            if kind in self.labels:
+                self.labels[kind].setAnchor((0.0, 1.0) if row.per_100 <= middle else (1.0, 1.0))
         plot.setYRange(-0.7, max(len(self.rows), 1) - 0.4, padding=0)
 
     def _set_row_ticks(self, side: str, texts: list[str]) -> None:
