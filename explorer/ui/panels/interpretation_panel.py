@@ -40,7 +40,6 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -81,6 +80,7 @@ from explorer.analysis.interpretation import (
 )
 from explorer.ui.models import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
+from explorer.ui.panels.tables import configure_table
 from explorer.ui.plots.benefit_harm_plot import BenefitHarmPlot, BenefitHarmRow
 from explorer.ui.plots.icon_array import IconArrayWidget
 from explorer.ui.plots.posterior_plot import PosteriorPlot
@@ -363,17 +363,6 @@ def _method_label(effect: AbsoluteEffect) -> str:
     return label
 
 
-def _configure_table(table: QTableView, *, wrap: bool = False) -> None:
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(wrap)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    if not wrap:
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-
-
 def _fit_height(table: QTableView, rows: int, *, minimum: int = 60) -> None:
     """Fix the table's height to its header plus ``rows`` rows."""
     header = table.horizontalHeader().sizeHint().height()
@@ -501,8 +490,7 @@ class InterpretationPanel(Panel):
         self.absolute_proxy.setSortRole(RawRole)
         self.absolute_table = QTableView()
         self.absolute_table.setModel(self.absolute_proxy)
-        _configure_table(self.absolute_table)
-        self.absolute_table.setSortingEnabled(True)
+        configure_table(self.absolute_table)
         self.absolute_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.absolute_table.selectionModel().selectionChanged.connect(
             self._on_absolute_selection_changed
@@ -720,7 +708,7 @@ class InterpretationPanel(Panel):
         )
         self.trace_table = QTableView()
         self.trace_table.setModel(self.trace_model)
-        _configure_table(self.trace_table, wrap=True)
+        configure_table(self.trace_table, wrap=True, sortable=False)
         header = self.trace_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -755,7 +743,7 @@ class InterpretationPanel(Panel):
         self.fragility_model = FrameModel(fragility_frame_empty(), FRAGILITY_COLUMNS, parent=self)
         self.fragility_table = QTableView()
         self.fragility_table.setModel(self.fragility_model)
-        _configure_table(self.fragility_table, wrap=True)
+        configure_table(self.fragility_table, wrap=True, sortable=False)
         self.fragility_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )

@@ -17,9 +17,9 @@ def empty_figures_frame() -> pd.DataFrame:
     return pd.DataFrame(columns=FIGURE_FRAME_COLUMNS)
 
 
-def configure_table(table: QTableView, *, wrap: bool = False) -> None:
-    """Sortable, whole-row selection, compact rows, elided (or wrapped) text."""
-    table.setSortingEnabled(True)
+def configure_table(table: QTableView, *, wrap: bool = False, sortable: bool = True) -> None:
+    """Whole-row selection, compact rows, elided (or wrapped) text; sortable unless told."""
+    table.setSortingEnabled(sortable)
     table.setAlternatingRowColors(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
