@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
 
+from explorer.ui.plots.axes import set_row_ticks
 from explorer.ui.style import qcolor, status_mark
 
 #: Okabe–Ito colours for the two rows (not the arms' colours): benefit green, harm vermillion.
@@ -200,9 +200,9 @@ class BenefitHarmPlot(pg.PlotWidget):
             self.labels[kind].setText(row_text(row))
             self.labels[kind].setPos(row.per_100, y - 0.12)
             self.labels[kind].setVisible(True)
-        self._set_row_ticks("left", [row.label for row in self.rows])
-        self._set_row_ticks(
-            "right", [f"{row.number_text} {status_mark(row.status)}" for row in self.rows]
+        set_row_ticks(self, "left", [row.label for row in self.rows])
+        set_row_ticks(
+            self, "right", [f"{row.number_text} {status_mark(row.status)}" for row in self.rows]
         )
         treat = html.escape(treatment_label)
         plot.setLabel(
@@ -219,14 +219,6 @@ class BenefitHarmPlot(pg.PlotWidget):
             if kind in self.labels:
                 self.labels[kind].setAnchor((0.0, 1.0) if row.per_100 <= middle else (1.0, 1.0))
         plot.setYRange(-0.7, max(len(self.rows), 1) - 0.4, padding=0)
-
-    def _set_row_ticks(self, side: str, texts: list[str]) -> None:
-        """Row labels as ticks of the ``side`` axis, made wide enough for them."""
-        axis = self.getPlotItem().getAxis(side)
-        axis.setTicks([[(float(i), t) for i, t in enumerate(texts)], []])
-        metrics = QFontMetrics(axis.style["tickFont"] or self.font())
-        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
-        axis.setWidth(widest + axis.style["tickTextOffset"][0] + 12)
 
     def _on_point_clicked(self, _item, points, _event=None) -> None:
         if len(points):

@@ -16,10 +16,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
 
 from explorer.analysis import REPORTED
 from explorer.analysis.endpoints import ForestData
+from explorer.ui.plots.axes import set_row_ticks
 from explorer.ui.style import EFFECT_COLOUR, qcolor
 
 #: Ratios labelled on the axis (those inside the view are shown).
@@ -127,8 +127,8 @@ class ForestPlot(pg.PlotWidget):
                 symbols.append("t3")  # triangle pointing left
         self.clip_marks.setData(x=xs, y=ys, symbol=symbols)
         right_texts = [f"{data.texts[i]}   {data.directions[i]}" for i in range(n)]
-        self._set_row_ticks("left", list(data.labels))
-        self._set_row_ticks("right", right_texts)
+        set_row_ticks(self, "left", list(data.labels))
+        set_row_ticks(self, "right", right_texts)
         treat = html.escape(data.treatment_label)
         control = html.escape(data.control_label)
         plot.setLabel(
@@ -143,14 +143,6 @@ class ForestPlot(pg.PlotWidget):
         pad = 0.04 * (hi - lo)
         plot.setXRange(lo - pad, hi + pad, padding=0)
         plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
-
-    def _set_row_ticks(self, side: str, texts: list[str]) -> None:
-        """Row labels as the ticks of the ``side`` axis, which is made wide enough for them."""
-        axis = self.getPlotItem().getAxis(side)
-        axis.setTicks([[(float(i), t) for i, t in enumerate(texts)], []])
-        metrics = QFontMetrics(axis.style["tickFont"] or self.font())
-        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
-        axis.setWidth(widest + axis.style["tickTextOffset"][0] + 12)
 
     def set_selected(self, endpoint_id: str | None) -> None:
         """Shade the row of ``endpoint_id`` (hide the band when it has no row)."""
