@@ -101,22 +101,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return gui_main(ns.file)
 
 
-def _load(file: str | None):
+def _load(file: str | None, err: TextIO | None = None):
+    """The evidence in ``file`` (bundled PALMIRA when ``None``), or ``None`` after writing
+    the one-line error (file, place, problem) to ``err`` (default: stderr)."""
     from explorer import evidence
 
-    return evidence.load_bundled() if file is None else evidence.load(file)
+    try:
+        return evidence.load_bundled() if file is None else evidence.load(file)
+    except evidence.EvidenceError as exc:
+        (err or sys.stderr).write(f"explorer: {exc}\n")
+        return None
 
 
 def _run_headless(
     command: str, file: str | None, *, as_json: bool, out: TextIO, err: TextIO
 ) -> int:
     from explorer.analysis import summarize
-    from explorer.evidence import EvidenceError
 
-    try:
-        ev = _load(file)
-    except EvidenceError as exc:
-        err.write(f"explorer: {exc}\n")
+    ev = _load(file, err)
+    if ev is None:
         return EXIT_BAD_INPUT
     summary = summarize(ev)
     if command == "summary":
@@ -139,12 +142,8 @@ def _screenshot(outdir: str, file: str | None) -> int:
     """Render the main window's panels offscreen, one PNG each."""
     import os
 
-    from explorer.evidence import EvidenceError
-
-    try:
-        ev = _load(file)
-    except EvidenceError as exc:
-        sys.stderr.write(f"explorer: {exc}\n")
+    ev = _load(file)
+    if ev is None:
         return EXIT_BAD_INPUT
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
@@ -169,8 +168,6 @@ def _report(out: str, file: str | None) -> int:
     """Write the report to ``out`` (``.pdf`` or ``.html``); print the path written."""
     import os
 
-    from explorer.evidence import EvidenceError
-
     suffix = Path(out).suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         sys.stderr.write(
@@ -178,10 +175,8 @@ def _report(out: str, file: str | None) -> int:
             f"not {suffix or 'a file without a suffix'}\n"
         )
         return EXIT_BAD_INPUT
-    try:
-        ev = _load(file)
-    except EvidenceError as exc:
-        sys.stderr.write(f"explorer: {exc}\n")
+    ev = _load(file)
+    if ev is None:
         return EXIT_BAD_INPUT
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from explorer.analysis import summarize
