@@ -26,7 +26,7 @@ class AuditPanel(Panel):
         super().__init__(parent)
         import pandas as pd
 
-        self._summary: Summary | None = None
+        self._figures = empty_figures_frame()  # the summary's figures, built once per summary
         self.counts_label = QLabel()
         self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
         self.check_model = FrameModel(
@@ -81,7 +81,7 @@ class AuditPanel(Panel):
         self.involved_table.selectionModel().currentRowChanged.connect(self._on_involved_changed)
 
     def set_summary(self, summary: Summary) -> None:
-        self._summary = summary
+        self._figures = summary.figures_frame()
         frame = summary.checks_frame()
         frame["level_rank"] = frame["level"].map(LEVEL_ORDER)
         self.check_model.set_frame(frame)
@@ -112,11 +112,11 @@ class AuditPanel(Panel):
         return [str(v) for v in self.involved_model.frame["id"]]
 
     def _on_check_changed(self, current, _previous) -> None:
-        if not current.isValid() or self._summary is None:
+        if not current.isValid():
             return
         row = self.check_proxy.mapToSource(current).row()
         ids = [i for i in str(self.check_model.row_value(row, "figures")).split(", ") if i]
-        frame = self._summary.figures_frame()
+        frame = self._figures
         involved = frame[frame["id"].isin(ids)].copy()
         involved["_order"] = involved["id"].map({fid: i for i, fid in enumerate(ids)})
         involved = involved.sort_values("_order").drop(columns="_order")
