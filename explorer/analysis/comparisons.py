@@ -161,20 +161,35 @@ def altman_interval(rd_lower: float, rd_upper: float, *, desirable: bool) -> str
     return " to ".join(parts)
 
 
+def number_needed(
+    rd: float, rd_lower: float | None, rd_upper: float | None, *, desirable: bool
+) -> tuple[str, float, float | None, float | None]:
+    """``(kind, value, lower, upper)``: the NNT or NNH for a risk difference (proportions).
+
+    ``rd`` is treatment − control; for a desirable outcome a positive difference is
+    benefit (NNT), for an adverse one it is harm (NNH). ``lower``/``upper`` are the
+    reciprocals of the difference's bounds, or ``None`` when that interval includes 0
+    (then it is read through infinity: :func:`altman_interval`).
+    """
+    helps = rd > 0 if desirable else rd < 0
+    kind = "NNT" if helps else "NNH"
+    value = abs(1.0 / rd) if rd != 0 else math.inf
+    if rd_lower is None or rd_upper is None or not (rd_lower > 0 or rd_upper < 0):
+        return kind, value, None, None
+    lower, upper = sorted(abs(1.0 / x) for x in (rd_lower, rd_upper))
+    return kind, value, lower, upper
+
+
 def _nnt_figure(
     oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float
 ) -> Figure:
     """NNT (desirable outcome) or NNH (adverse event), with Altman's interval convention."""
-    helps = res.rd > 0 if oc.desirable else res.rd < 0
-    name = "NNT" if helps else "NNH"
-    value = abs(1 / res.rd) if res.rd != 0 else math.inf
     lo_rd, hi_rd = res.rd_lower, res.rd_upper
-    if lo_rd > 0 or hi_rd < 0:
-        bounds = sorted(abs(1 / x) for x in (lo_rd, hi_rd))
-        lower, upper = bounds
+    name, value, lower, upper = number_needed(res.rd, lo_rd, hi_rd, desirable=oc.desirable)
+    helps = name == "NNT"
+    if lower is not None:
         interval = f"{level:.0%} CI {lower:.1f} to {upper:.1f}"
     else:
-        lower = upper = None
         through = altman_interval(lo_rd, hi_rd, desirable=oc.desirable)
         interval = f"{level:.0%} CI {through} (the interval includes no difference)"
     if oc.desirable:

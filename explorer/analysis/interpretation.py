@@ -35,7 +35,7 @@ from explorer.evidence import AdverseEvent, Arm, Evidence, TimeToEventEndpoint
 from explorer.stats import effects
 from explorer.stats import fragility as fragility_stats
 
-from .comparisons import _arm_counts, altman_interval, outcomes
+from .comparisons import _arm_counts, altman_interval, number_needed, outcomes
 from .endpoints import PiecewiseExponential, piecewise_exponential
 from .figures import DERIVED, REPORTED, Figure, FigureSet, computed, derived_status, format_number
 
@@ -922,14 +922,11 @@ def _number_needed(
     ``rd`` is treatment − control in the outcome's own terms (proportion): for a desirable
     outcome positive is benefit; for an adverse one positive is harm.
     """
-    helps = rd > 0 if desirable else rd < 0
-    kind = "NNT" if helps else "NNH"
-    value = abs(1.0 / rd) if rd != 0 else math.inf
+    kind, value, lower, upper = number_needed(rd, rd_lo, rd_hi, desirable=desirable)
     lvl = f"{level:.0%} CI " if level else "CI "
     if rd_lo is None or rd_hi is None:
         return kind, value, None, None, f"{kind} {value:.1f}", "No interval: none is available."
-    if rd_lo > 0 or rd_hi < 0:
-        lower, upper = sorted(abs(1.0 / x) for x in (rd_lo, rd_hi))
+    if lower is not None:
         text = f"{kind} {value:.1f} ({lvl}{lower:.1f} to {upper:.1f})"
         convention = (
             "The interval's bounds are the reciprocals of the risk difference's bounds "
