@@ -945,6 +945,29 @@ def _number_needed(
     return kind, value, None, None, text, convention
 
 
+def _needed(
+    fig: Figure,
+    kind: str,
+    value: float,
+    lo: float | None,
+    hi: float | None,
+    text: str,
+    convention: str,
+) -> NumberNeeded:
+    """The :class:`NumberNeeded` shown for ``fig``."""
+    return NumberNeeded(
+        kind=kind,
+        value=value,
+        lower=lo,
+        upper=hi,
+        text=text,
+        convention=convention,
+        figure_id=fig.id,
+        status=fig.status,
+        whole=_whole(value),
+    )
+
+
 def _benefit_harm(
     evidence: Evidence, figures: FigureLookup, milestone: float | None
 ) -> tuple[BenefitHarm, list[Figure]]:
@@ -991,17 +1014,7 @@ def _benefit_harm(
                 decimals=1,
             )
             figs.append(fig)
-            benefit = NumberNeeded(
-                kind=kind,
-                value=value,
-                lower=lo,
-                upper=hi,
-                text=text,
-                convention=convention,
-                figure_id=fig.id,
-                status=fig.status,
-                whole=_whole(value),
-            )
+            benefit = _needed(fig, kind, value, lo, hi, text, convention)
             if math.isfinite(value):
                 more = "more" if kind == "NNT" else "fewer"
                 caveat = (
@@ -1042,17 +1055,7 @@ def _benefit_harm(
                 decimals=1,
             )
             figs.append(fig)
-            harm = NumberNeeded(
-                kind=kind,
-                value=value,
-                lower=lo,
-                upper=hi,
-                text=text,
-                convention=convention,
-                figure_id=fig.id,
-                status=fig.status,
-                whole=_whole(value),
-            )
+            harm = _needed(fig, kind, value, lo, hi, text, convention)
             if math.isfinite(value):
                 more = "more" if kind == "NNH" else "fewer"
                 words.append(
