@@ -386,6 +386,135 @@ class EligibilityCriterion:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class KmCurve:
+    """One arm's Kaplan–Meier curve as digitised from a published figure.
+
+    Attributes
+    ----------
+    arm : str
+        Id of an entry of :attr:`Evidence.arms`.
+    stratum : str or None
+        The stratum (subgroup panel) this curve belongs to, when the figure is stratified.
+    time : tuple of float
+        Digitised times, in the figure's ``time_unit``, as read (not yet cleaned).
+    survival : tuple of float
+        Digitised survival probabilities (proportions, not percentages), aligned with
+        ``time``.
+    total_events : int or None
+        Total events in this arm (and stratum) when reported.
+    """
+
+    arm: str
+    stratum: str | None
+    time: tuple[float, ...]
+    survival: tuple[float, ...]
+    total_events: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskTable:
+    """The numbers at risk printed under a Kaplan–Meier figure, for one arm (and stratum).
+
+    Attributes
+    ----------
+    arm : str
+        Id of an entry of :attr:`Evidence.arms`.
+    stratum : str or None
+        As in :class:`KmCurve`.
+    time : tuple of float
+        Times of the table's columns, strictly increasing, starting at 0.
+    at_risk : tuple of int
+        Numbers at risk at those times, non-increasing.
+    """
+
+    arm: str
+    stratum: str | None
+    time: tuple[float, ...]
+    at_risk: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Digitisation:
+    """How a figure's curves were read off the page.
+
+    Attributes
+    ----------
+    tool : str
+        Software used ("WebPlotDigitizer 4.6", "by hand", ...).
+    files : tuple of str
+        Names of the files imported (curve points, risk table), without directories.
+    date : str or None
+        ISO date of the import.
+    note : str or None
+        Anything the analyst wants a reader to know (resolution, axis calibration).
+    """
+
+    tool: str
+    files: tuple[str, ...] = ()
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KmFigure:
+    """A digitised Kaplan–Meier figure of one time-to-event endpoint.
+
+    Everything computed from it (reconstructed patients, their KM curves, hazard ratio,
+    RMST) has status "reconstructed" and names this figure as its origin.
+
+    Attributes
+    ----------
+    id : str
+        Unique among the evidence's figures, e.g. ``"pfs_figure_2"``.
+    endpoint : str
+        Id of a time-to-event endpoint of the evidence.
+    label : str
+        How the document names the figure ("Figure 2A").
+    time_unit : str
+        Unit of every time in the figure; the endpoint's unit.
+    source : Source
+        The document and place the figure was printed (``quote``: its caption or title).
+    digitisation : Digitisation
+        How the curves were read.
+    curves : tuple of KmCurve
+        One per arm (and stratum).
+    risk_tables : tuple of RiskTable
+        One per curve, same arm and stratum.
+    note : str or None
+        Free text.
+    """
+
+    id: str
+    endpoint: str
+    label: str
+    time_unit: str
+    source: Source
+    digitisation: Digitisation
+    curves: tuple[KmCurve, ...]
+    risk_tables: tuple[RiskTable, ...]
+    note: str | None = None
+
+    @property
+    def strata(self) -> tuple[str | None, ...]:
+        """The distinct strata of the curves, in file order (``(None,)`` if unstratified)."""
+        return tuple(dict.fromkeys(curve.stratum for curve in self.curves))
+
+    def curve(self, arm: str, stratum: str | None = None) -> KmCurve:
+        """Return the curve of ``arm`` (in ``stratum``)."""
+        for curve in self.curves:
+            if curve.arm == arm and curve.stratum == stratum:
+                return curve
+        raise KeyError(f"figure {self.id!r} has no curve for arm {arm!r}, stratum {stratum!r}")
+
+    def risk_table(self, arm: str, stratum: str | None = None) -> RiskTable:
+        """Return the numbers at risk of ``arm`` (in ``stratum``)."""
+        for table in self.risk_tables:
+            if table.arm == arm and table.stratum == stratum:
+                return table
+        raise KeyError(f"figure {self.id!r} has no risk table for arm {arm!r}, stratum {stratum!r}")
+
+
 def _find(items: tuple, id: str, what: str):
     for item in items:
         if item.id == id:
@@ -425,6 +554,7 @@ class Evidence:
     notes: tuple[str, ...]
     origin: str
     eligibility: tuple[EligibilityCriterion, ...] = ()
+    km_figures: tuple[KmFigure, ...] = ()
 
     def arm(self, id: str) -> Arm:
         """Return the arm with this id."""
@@ -441,6 +571,14 @@ class Evidence:
     def document(self, id: str) -> Document:
         """Return the document with this id."""
         return _find(self.documents, id, "document")
+
+    def km_figure(self, id: str) -> KmFigure:
+        """Return the digitised Kaplan–Meier figure with this id."""
+        return _find(self.km_figures, id, "Kaplan–Meier figure")
+
+    def km_figure_for(self, endpoint_id: str) -> KmFigure | None:
+        """The (first) digitised Kaplan–Meier figure of an endpoint, or None."""
+        return next((f for f in self.km_figures if f.endpoint == endpoint_id), None)
 
     def adverse_event(self, id: str) -> AdverseEvent:
         """Return the adverse event entry with this id."""
