@@ -25,9 +25,7 @@ DESIGN.md (at most 1.5).
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
 import re
 import shlex
 import statistics
@@ -39,8 +37,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# benchmarks/_results.py, importable also when this file is loaded by path (its test does).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import RESULTS, update_section
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 BUNDLE = ROOT / "dist" / "trial-evidence-explorer"
 FROZEN_APP = BUNDLE / "trial-evidence-explorer"
 HEADING = "## Start-up, size and memory (bench_startup.py)"
@@ -301,29 +302,7 @@ def run_all(runs: int, *, frozen: bool) -> tuple[list[str], dict[str, float]]:
 
 def update_results(path: Path, body: list[str], command: str) -> None:
     """Replace this benchmark's section of ``path`` (keeping every other section)."""
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-    section = [
-        HEADING,
-        "",
-        f"Command: `{command}`  ",
-        f"Run: {stamp} on {machine}.",
-        "",
-        *body,
-        "",
-    ]
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    # Sections start at "## "; ours runs to the next one (or the end).
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = "\n".join(section) + "\n"
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text, encoding="utf-8")
+    update_section(path, HEADING, body, command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,9 @@ Every check is one of three levels with one plain-language sentence:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from explorer.evidence import Evidence, TimeToEventEndpoint
 from explorer.stats import binary
@@ -22,6 +24,9 @@ from explorer.stats import binary
 from .counts import CountFit
 from .design import DesignResult
 from .figures import Figure, FigureSet, format_number
+
+if TYPE_CHECKING:
+    from .reconstructed import ReconstructedAnalysis
 
 PASS, NOTE, WARN = "pass", "note", "warn"
 LEVELS = (PASS, NOTE, WARN)
@@ -54,8 +59,14 @@ def run_checks(
     figures: FigureSet,
     fits: list[CountFit],
     design_result: DesignResult | None,
+    reconstructions: Sequence[ReconstructedAnalysis] = (),
 ) -> list[Check]:
-    """Every check that applies to ``evidence``, in reading order."""
+    """Every check that applies to ``evidence``, in reading order.
+
+    ``reconstructions`` are the analyses of the evidence's digitised Kaplan–Meier figures;
+    each adds its checks (hazard ratio, medians, events, numbers at risk and the fit of
+    the curves against what was reported) after its endpoint's other checks.
+    """
     checks: list[Check] = []
     checks += _population_checks(evidence, figures)
     checks += _interval_checks(figures)
@@ -63,6 +74,7 @@ def run_checks(
         if isinstance(ep, TimeToEventEndpoint):
             checks += _effect_checks(evidence, ep, figures)
             checks += _exponential_checks(evidence, ep, figures)
+            checks += _reconstruction_checks(r for r in reconstructions if r.endpoint.id == ep.id)
     checks += _count_checks(fits)
     if design_result is not None:
         checks += _design_checks(evidence, figures, design_result)
@@ -365,6 +377,15 @@ def _exponential_checks(
                     )
                 )
     return out
+
+
+def _reconstruction_checks(analyses: Iterable[ReconstructedAnalysis]) -> list[Check]:
+    """The diagnostics of each reconstructed figure as checks (rules in reconstructed.py)."""
+    return [
+        Check(a.check_id(d.key), d.level, d.message, d.figures)
+        for a in analyses
+        for d in a.diagnostics
+    ]
 
 
 def _count_checks(fits: list[CountFit]) -> list[Check]:

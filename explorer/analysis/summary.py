@@ -6,7 +6,9 @@ same numbers appear everywhere with the same provenance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from explorer.evidence import Evidence
@@ -23,6 +25,8 @@ from .survival import add_endpoint_figures
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .reconstructed import ReconstructedAnalysis
+
 
 TOPIC_TITLES = {
     "population": "Populations",
@@ -36,13 +40,21 @@ TOPIC_TITLES = {
 
 @dataclass(frozen=True)
 class Summary:
-    """Every figure of a trial with its provenance, and the consistency checks."""
+    """Every figure of a trial with its provenance, and the consistency checks.
+
+    ``reconstructions`` holds, per endpoint id, the analysis of the endpoint's digitised
+    Kaplan–Meier figure (the one ``Evidence.km_figure_for`` returns; empty when the
+    evidence has none): the reconstructed curves, tables and diagnostics for a panel.
+    """
 
     evidence: Evidence
     figures: tuple[Figure, ...]
     checks: tuple[Check, ...]
     count_fits: tuple[CountFit, ...]
     design: DesignResult | None
+    reconstructions: Mapping[str, ReconstructedAnalysis] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
 
     def figure(self, id: str) -> Figure:
         """The figure with ``id`` (``KeyError`` naming it when absent)."""
@@ -214,11 +226,27 @@ def summarize(evidence: Evidence) -> Summary:
     from .interpretation import add_interpretation_figures
 
     add_interpretation_figures(evidence, figures)
-    checks = run_checks(evidence, figures, fits, design_result)
+    analyses = _reconstruct_figures(evidence, figures)
+    checks = run_checks(evidence, figures, fits, design_result, analyses)
     return Summary(
         evidence=evidence,
         figures=tuple(_in_reading_order(evidence, figures)),
         checks=tuple(checks),
         count_fits=tuple(fits),
         design=design_result,
+        reconstructions=MappingProxyType(
+            {a.endpoint.id: a for a in reversed(analyses)}  # the first figure per endpoint
+        ),
     )
+
+
+def _reconstruct_figures(evidence: Evidence, figures: FigureSet) -> list[ReconstructedAnalysis]:
+    """Analyse every digitised Kaplan–Meier figure and add its figures to ``figures``."""
+    if not evidence.km_figures:
+        return []
+    from .reconstructed import reconstruct_figure
+
+    analyses = [reconstruct_figure(evidence, figure) for figure in evidence.km_figures]
+    for analysis in analyses:
+        figures.extend(analysis.figures())
+    return analyses

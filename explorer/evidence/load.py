@@ -25,22 +25,26 @@ from explorer.evidence.model import (
     Citation,
     DataCut,
     Design,
+    Digitisation,
     Document,
     Effect,
     EligibilityCriterion,
     Endpoint,
     Evidence,
+    KmCurve,
+    KmFigure,
     Landmark,
     Measure,
     Population,
     Proportion,
+    RiskTable,
     Source,
     TimeToEventEndpoint,
     Trial,
 )
 from explorer.evidence.validate import validate
 
-__all__ = ["from_dict", "load", "load_bundled", "loads"]
+__all__ = ["from_dict", "load", "load_bundled", "loads", "parse_json"]
 
 
 class _JsonProblem(ValueError):
@@ -118,8 +122,22 @@ def loads(text: str, *, origin: str = "<string>") -> Evidence:
     EvidenceError
         If the text is not JSON (the problem gives line and column) or is invalid.
     """
+    return from_dict(parse_json(text, origin=origin), origin=origin)
+
+
+def parse_json(text: str, *, origin: str = "<string>") -> Any:
+    """Parse JSON text strictly, without validating it as evidence.
+
+    Duplicate keys in one object, ``NaN`` and ``Infinity`` are errors, as in :func:`loads`
+    (which uses it); the writer uses it to re-read a file before adding to it.
+
+    Raises
+    ------
+    EvidenceError
+        If the text is not strict JSON; the problem gives line and column.
+    """
     try:
-        data = json.loads(
+        return json.loads(
             text,
             object_pairs_hook=_no_duplicate_keys,
             parse_constant=_no_constants,
@@ -131,7 +149,6 @@ def loads(text: str, *, origin: str = "<string>") -> Evidence:
         ) from None
     except _JsonProblem as exc:
         raise EvidenceError(origin, "", f"not valid JSON: {exc}") from None
-    return from_dict(data, origin=origin)
 
 
 def from_dict(data: Mapping, *, origin: str = "<dict>") -> Evidence:
@@ -338,6 +355,43 @@ def _baseline(d: Mapping) -> BaselineCharacteristic:
     )
 
 
+def _km_figure(d: Mapping) -> KmFigure:
+    digitisation = d["digitisation"]
+    return KmFigure(
+        id=d["id"],
+        endpoint=d["endpoint"],
+        label=d["label"],
+        time_unit=d["time_unit"],
+        source=_source(d["source"]),
+        digitisation=Digitisation(
+            tool=digitisation["tool"],
+            files=tuple(digitisation.get("files", ())),
+            date=digitisation.get("date"),
+            note=digitisation.get("note"),
+        ),
+        curves=tuple(
+            KmCurve(
+                arm=c["arm"],
+                stratum=c.get("stratum"),
+                time=tuple(float(t) for t in c["time"]),
+                survival=tuple(float(s) for s in c["survival"]),
+                total_events=None if c.get("total_events") is None else int(c["total_events"]),
+            )
+            for c in d["curves"]
+        ),
+        risk_tables=tuple(
+            RiskTable(
+                arm=r["arm"],
+                stratum=r.get("stratum"),
+                time=tuple(float(t) for t in r["time"]),
+                at_risk=tuple(int(n) for n in r["at_risk"]),
+            )
+            for r in d["risk_tables"]
+        ),
+        note=d.get("note"),
+    )
+
+
 def _evidence(d: Mapping, origin: str) -> Evidence:
     data_cut = d["data_cut"]
     return Evidence(
@@ -370,4 +424,5 @@ def _evidence(d: Mapping, origin: str) -> Evidence:
             )
             for c in d.get("eligibility", ())
         ),
+        km_figures=tuple(_km_figure(f) for f in d.get("km_figures", ())),
     )

@@ -530,7 +530,7 @@ class Evidence:
     Attributes
     ----------
     schema_version : str
-        Format version of the file it was read from ("1.0").
+        Format version of the file it was read from ("1.0" or "1.1"; 1.1 has km_figures).
     origin : str
         The file it was read from, ``"<string>"`` or ``"<dict>"``.
 

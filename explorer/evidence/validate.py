@@ -14,8 +14,11 @@ import datetime
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+import statistics
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -24,10 +27,31 @@ from jsonschema.exceptions import ValidationError, best_match
 from explorer import resources
 from explorer.evidence.errors import format_path
 
-__all__ = ["SCHEMA_VERSION", "schema", "validate"]
+__all__ = [
+    "RISE_TOLERANCE",
+    "SCHEMA_VERSION",
+    "SUPPORTED_VERSIONS",
+    "SURVIVAL_SLACK",
+    "TIME_RESOLUTION",
+    "schema",
+    "survival_rises",
+    "validate",
+    "validate_km_figure",
+]
 
-#: The one format version this reader understands.
-SCHEMA_VERSION = "1.0"
+#: The format version this reader writes (the newest it understands).
+SCHEMA_VERSION = "1.1"
+#: Every format version this reader understands; 1.1 adds ``km_figures``.
+SUPPORTED_VERSIONS = ("1.0", "1.1")
+#: Digitiser noise tolerated outside [0, 1] on a digitised survival curve (the same
+#: tolerance as ``explorer.stats.survival.reconstruct_ipd``, which clips it).
+SURVIVAL_SLACK = 0.05
+#: Largest rise of a digitised survival curve taken as digitiser noise; a Kaplan–Meier
+#: curve itself never rises. See :func:`survival_rises`.
+RISE_TOLERANCE = 0.02
+#: Points of a digitised curve closer in time than this share of its largest time count as
+#: read at the same time (the top and bottom of one vertical drop, clicked a pixel apart).
+TIME_RESOLUTION = 0.005
 
 Path = tuple[str | int, ...]
 
@@ -40,6 +64,7 @@ _ID_SECTIONS = (
     "adverse_events",
     "baseline",
     "eligibility",
+    "km_figures",
 )
 _TIME_UNITS = ("days", "weeks", "months", "years")  # a tuple: units may be junk
 _PATTERN_WORDS = {
@@ -69,6 +94,12 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema())
 
 
+@cache
+def _figure_validator() -> Draft202012Validator:
+    """A validator for one entry of ``km_figures``, using the evidence schema's $defs."""
+    return Draft202012Validator({"$defs": schema()["$defs"], "$ref": "#/$defs/km_figure"})
+
+
 def validate(data: Any) -> list[tuple[str, str]]:
     """Return every problem of ``data`` as ``(path, problem)``; empty when valid.
 
@@ -87,22 +118,76 @@ def validate(data: Any) -> list[tuple[str, str]]:
     Examples
     --------
     >>> validate({"schema_version": "2.0"})
-    [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0")]
+    [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0 and 1.1")]
     """
     if isinstance(data, Mapping):
         version = data.get("schema_version")
-        if isinstance(version, str) and version != SCHEMA_VERSION:
+        if isinstance(version, str) and version not in SUPPORTED_VERSIONS:
+            readable = " and ".join(SUPPORTED_VERSIONS)
             return [
                 (
                     "schema_version",
-                    f"unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}",
+                    f"unsupported schema_version {version!r}; this version reads {readable}",
                 )
             ]
         data = dict(data)
-    schema_found = _schema_problems(data)
+    return _merge(_schema_problems(data, _validator()), _semantic_problems(data))
+
+
+def validate_km_figure(
+    figure: Any,
+    *,
+    arms: Iterable[str],
+    endpoints: Mapping[str, tuple[str, str | None]],
+    documents: Iterable[str],
+    index: int = 0,
+) -> list[tuple[str, str]]:
+    """Check one digitised Kaplan–Meier figure against the rules of an evidence file.
+
+    The same schema and semantic rules as :func:`validate` applies to an entry of
+    ``km_figures``, for a figure built outside a file (an import) and the evidence it
+    will join.
+
+    Parameters
+    ----------
+    figure : mapping
+        The figure as JSON data (see ``explorer.evidence.write.km_figure_to_dict``).
+    arms : iterable of str
+        The evidence's arm ids.
+    endpoints : mapping
+        Endpoint id -> ``(kind, unit)``; ``unit`` is None for binary endpoints.
+    documents : iterable of str
+        The evidence's document ids.
+    index : int, optional
+        Position the figure has (or will have) in ``km_figures``; used in the paths.
+
+    Returns
+    -------
+    list of (str, str)
+        Every problem as ``(path, problem)``, paths like ``km_figures[0].curves[1].time[3]``;
+        empty when the figure is valid. Figure ids are not compared with other figures.
+    """
+    prefix: Path = ("km_figures", index)
+    schema_found = [
+        ((*prefix, *path), problem, (*prefix, *blocking))
+        for path, problem, blocking in _schema_problems(figure, _figure_validator())
+    ]
+    context = _KmContext(
+        arms=list(arms),
+        endpoints=dict(endpoints),
+        documents=list(documents),
+    )
+    semantic = _KmFigureRules(context).run(prefix, figure)
+    return _merge(schema_found, semantic)
+
+
+def _merge(
+    schema_found: list[tuple[Path, str, Path]], semantic: Iterable[tuple[Path, str]]
+) -> list[tuple[str, str]]:
+    """Schema problems, then the semantic ones not at or under a place the schema rejected."""
     blocked = [blocking for _, _, blocking in schema_found]
     problems = [(format_path(path), problem) for path, problem, _ in schema_found]
-    for path, problem in _semantic_problems(data):
+    for path, problem in semantic:
         if any(path[: len(b)] == b for b in blocked):
             continue
         problems.append((format_path(path), problem))
@@ -112,9 +197,9 @@ def validate(data: Any) -> list[tuple[str, str]]:
 # --- schema problems ----------------------------------------------------------------
 
 
-def _schema_problems(data: Any) -> list[tuple[Path, str, Path]]:
+def _schema_problems(data: Any, validator: Draft202012Validator) -> list[tuple[Path, str, Path]]:
     """Translate jsonschema errors into (path, problem, blocked path), best first."""
-    errors = list(_validator().iter_errors(data))
+    errors = list(validator.iter_errors(data))
     if not errors:
         return []
     best = best_match(errors)
@@ -175,6 +260,16 @@ def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
         yield path, f"must have at most {value} item{'s' if value != 1 else ''}", path
     elif keyword == "minProperties":
         yield path, "must not be empty", path
+    elif keyword == "not" and isinstance(value, dict) and set(value) == {"required"}:
+        # Fields a newer minor version added, in a file that declares an older one.
+        declared = instance.get("schema_version") if isinstance(instance, Mapping) else None
+        for name in value["required"]:
+            yield (
+                (*path, name),
+                f'needs schema_version "{SCHEMA_VERSION}"; this file declares'
+                f' {json.dumps(declared)}: change schema_version to "{SCHEMA_VERSION}"',
+                (*path, name),
+            )
     else:  # keywords this schema does not use; keep jsonschema's own words
         yield path, error.message, path
 
@@ -241,6 +336,7 @@ class _Semantic:
         self._adverse_events()
         self._baseline()
         self._dates()
+        self._km_figures()
         # Checks every measure gets; after the specific ones, whose words are more telling.
         for path, measure in _iter_measures(self.data, ()):
             self._measure(path, measure)
@@ -577,6 +673,21 @@ class _Semantic:
                 except ValueError:
                     self.add(path, f"{text!r} is not a real date (YYYY-MM-DD)")
 
+    def _km_figures(self) -> None:
+        endpoints: dict[str, tuple[str, str | None]] = {}
+        for ep in _arr(self.data.get("endpoints")):
+            ep = _obj(ep)
+            if isinstance(ep.get("id"), str) and isinstance(ep.get("kind"), str):
+                unit = ep.get("unit")
+                endpoints.setdefault(
+                    ep["id"], (ep["kind"], unit if isinstance(unit, str) else None)
+                )
+        rules = _KmFigureRules(
+            _KmContext(arms=self.ids["arms"], endpoints=endpoints, documents=self.ids["documents"])
+        )
+        for i, figure in enumerate(_arr(self.data.get("km_figures"))):
+            self.problems.extend(rules.run(("km_figures", i), figure))
+
 
 def _month(text: Any) -> tuple[int, int] | None:
     if not isinstance(text, str):
@@ -587,6 +698,329 @@ def _month(text: Any) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
+def survival_rises(time: list[float], survival: list[float]) -> list[tuple[int, int]]:
+    """Where a digitised survival curve rises by more than digitiser noise allows.
+
+    Points are taken in time order. A point is a rise when its survival exceeds, by more
+    than :data:`RISE_TOLERANCE` (0.02), the lowest survival of the points read at a
+    clearly earlier time: more than :data:`TIME_RESOLUTION` (0.5%) of the largest time
+    earlier. Points closer in time than that may come in either order, since the top and
+    bottom of one vertical drop are often clicked a pixel apart.
+
+    Parameters
+    ----------
+    time, survival : list of float
+        The points, in any order, finite.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(earlier, later)`` indices into the lists, one pair per rising point, in time
+        order; ``earlier`` is the lowest clearly earlier point.
+
+    Examples
+    --------
+    >>> survival_rises([0, 1, 2, 3], [1.0, 0.61, 0.70, 0.5])
+    [(1, 2)]
+    >>> survival_rises([0, 2.0, 2.01], [1.0, 0.5, 0.9])  # one vertical drop, read right to left
+    []
+    """
+    n = len(time)
+    if n < 2:
+        return []
+    resolution = TIME_RESOLUTION * max(abs(t) for t in time)
+    order = sorted(range(n), key=lambda k: (time[k], -survival[k]))
+    out: list[tuple[int, int]] = []
+    lowest: int | None = None  # lowest point among those clearly earlier than the current one
+    j = 0
+    for b in order:
+        while j < n and time[order[j]] < time[b] - resolution:
+            c = order[j]
+            if lowest is None or survival[c] < survival[lowest]:
+                lowest = c
+            j += 1
+        if lowest is not None and survival[b] - survival[lowest] > RISE_TOLERANCE + 1e-12:
+            out.append((lowest, b))
+    return out
+
+
 def _semantic_problems(data: Any) -> list[tuple[Path, str]]:
     """Every semantic problem of data, however malformed it is, as (path tuple, problem)."""
     return _Semantic(data).run()
+
+
+# --- digitised Kaplan–Meier figures -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _KmContext:
+    """What a figure's references are checked against."""
+
+    arms: list[str]
+    endpoints: dict[str, tuple[str, str | None]]  # id -> (kind, unit)
+    documents: list[str]
+
+
+def _describe(key: tuple[Any, Any]) -> str:
+    arm, stratum = key
+    return f"arm {arm!r}" if stratum is None else f"arm {arm!r}, stratum {stratum!r}"
+
+
+def _curve_key(entry: Mapping) -> tuple[Any, Any] | None:
+    """(arm, stratum) of a curve or risk table, or None when they are not usable."""
+    arm, stratum = entry.get("arm"), entry.get("stratum")
+    if not isinstance(arm, str) or not (stratum is None or isinstance(stratum, str)):
+        return None
+    return arm, stratum
+
+
+def _numbers(values: Any) -> list[float] | None:
+    """The list as floats when every item is a finite number, else None."""
+    values = _arr(values)
+    if not values or not all(_is_num(x) for x in values):
+        return None
+    return [float(x) for x in values]
+
+
+def _not_finite(x: Any) -> bool:
+    return isinstance(x, float) and not math.isfinite(x)
+
+
+class _KmFigureRules:
+    """The semantic rules of one ``km_figures`` entry, collected as (path tuple, problem)."""
+
+    def __init__(self, context: _KmContext) -> None:
+        self.context = context
+        self.problems: list[tuple[Path, str]] = []
+
+    def add(self, path: Path, problem: str) -> None:
+        self.problems.append((path, problem))
+
+    def run(self, path: Path, figure: Any) -> list[tuple[Path, str]]:
+        self.problems = []
+        figure = _obj(figure)
+        self._references(path, figure)
+        curves = [_obj(c) for c in _arr(figure.get("curves"))]
+        tables = [_obj(t) for t in _arr(figure.get("risk_tables"))]
+        for j, curve in enumerate(curves):
+            self._curve((*path, "curves", j), curve)
+        for k, table in enumerate(tables):
+            self._risk_table((*path, "risk_tables", k), table)
+        pairs = self._pairs(path, curves, tables)
+        self._strata(path, curves)
+        for j, k in pairs:
+            self._curve_against_table(path, j, curves[j], k, tables[k])
+        return self.problems
+
+    def _ref(self, path: Path, value: Any, known: list[str], section: str, what: str) -> None:
+        if isinstance(value, str) and value not in known:
+            listing = ", ".join(known) or "none"
+            self.add(path, f"unknown {what} id {value!r} ({section} are: {listing})")
+
+    def _references(self, path: Path, figure: Mapping) -> None:
+        context = self.context
+        endpoint = figure.get("endpoint")
+        self._ref((*path, "endpoint"), endpoint, list(context.endpoints), "endpoints", "endpoint")
+        if isinstance(endpoint, str) and endpoint in context.endpoints:
+            kind, unit = context.endpoints[endpoint]
+            if kind != "time_to_event":
+                self.add(
+                    (*path, "endpoint"),
+                    f"endpoint {endpoint!r} is {kind}; a Kaplan–Meier figure belongs to a"
+                    " time-to-event endpoint",
+                )
+            elif isinstance(figure.get("time_unit"), str) and figure["time_unit"] != unit:
+                self.add(
+                    (*path, "time_unit"),
+                    f"must be {unit!r}, the unit of endpoint {endpoint!r}"
+                    f" (convert the times; got {figure['time_unit']!r})",
+                )
+        date = _obj(figure.get("digitisation")).get("date")
+        if isinstance(date, str):
+            try:
+                datetime.date.fromisoformat(date)
+            except ValueError:
+                self.add(
+                    (*path, "digitisation", "date"), f"{date!r} is not a real date (YYYY-MM-DD)"
+                )
+        document = _obj(figure.get("source")).get("document")
+        self._ref(
+            (*path, "source", "document"), document, context.documents, "documents", "document"
+        )
+        for name in ("curves", "risk_tables"):
+            for j, entry in enumerate(_arr(figure.get(name))):
+                arm = _obj(entry).get("arm")
+                self._ref((*path, name, j, "arm"), arm, context.arms, "arms", "arm")
+
+    def _times(self, path: Path, times: list) -> None:
+        for k, t in enumerate(times):
+            if _not_finite(t):
+                self.add((*path, "time", k), "must be a finite number")
+            elif _is_num(t) and t < 0:
+                self.add((*path, "time", k), f"time {_fmt(t)} is negative")
+
+    def _same_length(self, path: Path, name: str, values: list, times: list) -> bool:
+        if len(values) != len(times):
+            self.add(
+                (*path, name),
+                f"has {len(values)} values but time has {len(times)}: one {name} per time",
+            )
+            return False
+        return True
+
+    def _curve(self, path: Path, curve: Mapping) -> None:
+        times, survival = _arr(curve.get("time")), _arr(curve.get("survival"))
+        self._times(path, times)
+        for k, s in enumerate(survival):
+            where = (*path, "survival", k)
+            if _not_finite(s):
+                self.add(where, "must be a finite number")
+            elif _is_num(s) and s > 1 + SURVIVAL_SLACK:
+                self.add(
+                    where,
+                    f"survival {_fmt(s)} is above 1 (by more than the {_fmt(SURVIVAL_SLACK)}"
+                    " tolerated as digitiser noise); survival is a proportion, not a percentage",
+                )
+            elif _is_num(s) and s < -SURVIVAL_SLACK:
+                self.add(
+                    where,
+                    f"survival {_fmt(s)} is below 0 (by more than the {_fmt(SURVIVAL_SLACK)}"
+                    " tolerated as digitiser noise)",
+                )
+        if not self._same_length(path, "survival", survival, times):
+            return
+        t, s = _numbers(times), _numbers(survival)
+        if t is None or s is None:
+            return
+        for a, b in survival_rises(t, s):
+            self.add(
+                (*path, "survival", b),
+                f"survival rises from {_fmt(s[a])} (survival[{a}], time {_fmt(t[a])}) to"
+                f" {_fmt(s[b])} (survival[{b}], time {_fmt(t[b])}); a Kaplan–Meier curve"
+                f" never rises (up to {_fmt(RISE_TOLERANCE)} is taken as digitiser noise)",
+            )
+
+    def _risk_table(self, path: Path, table: Mapping) -> None:
+        times, at_risk = _arr(table.get("time")), _arr(table.get("at_risk"))
+        self._times(path, times)
+        t = _numbers(times)
+        if t is not None:
+            if t[0] != 0:
+                self.add(
+                    (*path, "time", 0),
+                    f"must be 0: a risk table starts at time 0 (got {_fmt(t[0])})",
+                )
+            for k in range(1, len(t)):
+                if t[k] <= t[k - 1]:
+                    self.add(
+                        (*path, "time", k),
+                        f"time {_fmt(t[k])} does not come after time[{k - 1}] {_fmt(t[k - 1])}:"
+                        " risk table times must increase",
+                    )
+        if not self._same_length(path, "at_risk", at_risk, times):
+            return
+        n = [x for x in at_risk if isinstance(x, int) and not isinstance(x, bool)]
+        if len(n) != len(at_risk) or any(x < 0 for x in n):
+            return  # the schema names those
+        if n[0] < 1:
+            self.add((*path, "at_risk", 0), "must be at least 1: it is the number of patients")
+        for k in range(1, len(n)):
+            if n[k] > n[k - 1]:
+                self.add(
+                    (*path, "at_risk", k),
+                    f"at_risk rises from {n[k - 1]} (at_risk[{k - 1}]) to {n[k]}: patients"
+                    " cannot join the risk set",
+                )
+
+    def _pairs(self, path: Path, curves: list[Mapping], tables: list[Mapping]) -> list:
+        """Check one risk table per curve and one curve per table; return (curve, table) pairs."""
+        first_curve: dict[tuple, int] = {}
+        for j, curve in enumerate(curves):
+            key = _curve_key(curve)
+            if key is None:
+                continue
+            if key in first_curve:
+                self.add(
+                    (*path, "curves", j),
+                    f"a second curve for {_describe(key)} (first at curves[{first_curve[key]}])",
+                )
+            else:
+                first_curve[key] = j
+        first_table: dict[tuple, int] = {}
+        for k, table in enumerate(tables):
+            key = _curve_key(table)
+            if key is None:
+                continue
+            if key in first_table:
+                self.add(
+                    (*path, "risk_tables", k),
+                    f"a second risk table for {_describe(key)}"
+                    f" (first at risk_tables[{first_table[key]}])",
+                )
+            else:
+                first_table[key] = k
+        for key, j in first_curve.items():
+            if key not in first_table:
+                self.add(
+                    (*path, "curves", j),
+                    f"has no risk table: give risk_tables an entry for {_describe(key)}",
+                )
+        for key, k in first_table.items():
+            if key not in first_curve:
+                self.add(
+                    (*path, "risk_tables", k), f"has no curve: curves has none for {_describe(key)}"
+                )
+        return [(j, first_table[key]) for key, j in first_curve.items() if key in first_table]
+
+    def _strata(self, path: Path, curves: list[Mapping]) -> None:
+        keys = [key for key in (_curve_key(c) for c in curves) if key is not None]
+        strata = list(dict.fromkeys(stratum for _, stratum in keys))
+        if None in strata and len(strata) > 1:
+            self.add(
+                (*path, "curves"),
+                "mixes curves with and without a stratum: name a stratum on every curve or on none",
+            )
+            return
+        arms = list(dict.fromkeys(arm for arm, _ in keys))
+        for stratum in strata:
+            present = {arm for arm, s in keys if s == stratum}
+            for arm in arms:
+                if arm not in present:
+                    self.add(
+                        (*path, "curves"),
+                        f"arm {arm!r} has no curve in stratum {stratum!r}: every arm of the"
+                        " figure appears in every stratum",
+                    )
+
+    def _curve_against_table(
+        self, path: Path, j: int, curve: Mapping, k: int, table: Mapping
+    ) -> None:
+        at_risk = _arr(table.get("at_risk"))
+        events = curve.get("total_events")
+        first = at_risk[0] if at_risk else None
+        if _is_num(events) and _is_num(first) and events > first:
+            self.add(
+                (*path, "curves", j, "total_events"),
+                f"{_fmt(events)} events exceed the {_fmt(first)} patients at risk at time 0"
+                f" (risk_tables[{k}].at_risk[0])",
+            )
+        curve_times, table_times = _numbers(curve.get("time")), _numbers(table.get("time"))
+        if curve_times is None or table_times is None or len(table_times) < 2:
+            return
+        steps = [b - a for a, b in pairwise(table_times)]
+        if any(step <= 0 for step in steps):
+            return  # reported above
+        # The table may reach one step past the curve's end (the curve stops at the last
+        # follow-up, a little before the next column of the table); one step is the median
+        # spacing of the table's times.
+        step = statistics.median(steps)
+        last = max(curve_times)
+        for m, t in enumerate(table_times):
+            if t > last + step + 1e-9 * max(1.0, abs(last + step)):
+                self.add(
+                    (*path, "risk_tables", k, "time", m),
+                    f"time {_fmt(t)} lies beyond the curve's last point ({_fmt(last)}) by more"
+                    f" than one table step ({_fmt(step)}): digitise the curve to its end, in"
+                    " the same time unit as the table",
+                )
+                break

@@ -12,6 +12,9 @@ Submodules (loaded on first use, so importing the package is cheap):
     exponential helpers, Kaplan–Meier, log-rank, Cox, RMST, IPD reconstruction.
 ``meta``
     fixed- and random-effects pooling of ratio estimates.
+``simulation``
+    Monte Carlo simulation of trial designs analysed by the log-rank test (empirical power,
+    observed hazard ratios, analysis times).
 
 Every function returns a float or a frozen result object with named attributes;
 each is checked against R in ``tests/reference``.
@@ -22,7 +25,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["binary", "design", "effects", "fragility", "meta", "survival"]
+__all__ = ["binary", "design", "effects", "fragility", "meta", "simulation", "survival"]
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -98,10 +98,11 @@ def test_unsupported_schema_version_is_refused_first(text):
     with pytest.raises(EvidenceError) as caught:
         evidence.loads(json.dumps(data), origin="future.json")
     assert str(caught.value) == (
-        "future.json: schema_version: unsupported schema_version '2.0'; this version reads 1.0"
+        "future.json: schema_version: unsupported schema_version '2.0'; "
+        "this version reads 1.0 and 1.1"
     )
     assert caught.value.problems == (
-        ("schema_version", "unsupported schema_version '2.0'; this version reads 1.0"),
+        ("schema_version", "unsupported schema_version '2.0'; this version reads 1.0 and 1.1"),
     )
 
 

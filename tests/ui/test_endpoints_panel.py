@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -279,3 +280,78 @@ def test_evidence_text_is_escaped_in_plot_labels(qtbot, qtmodeltester):
     assert "P&lt;b&gt;+&lt;/b&gt;ET (model)" in legend_texts
     label = panel.forest_plot.getPlotItem().getAxis("bottom").labelText
     assert "P&lt;b&gt;+&lt;/b&gt;ET" in label and "<b>" not in label
+
+
+# -- a trial with a digitised Kaplan–Meier figure ----------------------------------------
+SIMULATED = Path(__file__).resolve().parents[1] / "fixtures" / "digitised" / "simulated-trial.json"
+
+
+@pytest.fixture
+def reconstructed_panel(qtbot):
+    from explorer.evidence import load
+
+    summary = summarize(load(SIMULATED))
+    p = EndpointsPanel(summary)
+    qtbot.addWidget(p)
+    p.resize(1400, 900)
+    return p
+
+
+def test_palmira_without_a_figure_keeps_the_modelled_curves(panel):
+    panel.select_endpoint("pfs")
+    assert panel.plot_stack.currentWidget() is panel.survival_plot
+    assert not panel.toggles.isVisibleTo(panel)
+    assert not panel.side_tabs.isTabEnabled(1) and not panel.side_tabs.isTabEnabled(2)
+    assert panel.analyses_model.rowCount() == 0
+
+
+def test_digitised_figure_shows_reconstructed_curves_and_agreement(reconstructed_panel):
+    panel = reconstructed_panel
+    analysis = panel.summary.reconstructions["pfs"]
+    assert panel.current_endpoint == "pfs"
+    assert panel.plot_stack.currentWidget() is panel.km_page
+    # The plot draws exactly the reconstruction's plot data (first arm: the treatment).
+    data = analysis.plot_data()
+    drawn = np.round(panel.km_plot.arm_items["drug"].curve.getData()[1], 9)
+    estimate = np.round(100 * data.arms[0].survival, 9)
+    assert data.arms[0].arm_id == "drug"
+    # Each level of the estimate drawn as a horizontal run; the steps past the x axis's end
+    # (the last risk-table time) are cut off.
+    assert set(drawn) <= set(estimate)
+    assert len(set(drawn)) >= 0.9 * len(set(estimate))
+    # The reported HR and the reconstructed one, in words.
+    statement = analysis.comparison().agreement.statement
+    assert panel.agreement_label.text() == statement
+    assert statement.startswith("Reconstructed HR 0.58 (95% CI 0.45–0.76) agrees")
+    # Both tabs hold the reconstruction's own tables, row for row.
+    assert panel.side_tabs.isTabEnabled(1) and panel.side_tabs.isTabEnabled(2)
+    assert panel.analyses_model.rowCount() == len(analysis.analyses_frame())
+    assert panel.diagnostics_model.rowCount() == len(analysis.diagnostics_frame())
+    hr_row = list(panel.analyses_model.frame["figure"]).index("pfs.reconstructed.hr")
+    shown = panel.analyses_model.index(hr_row, 3).data()
+    assert shown == "0.58 (95% CI 0.45–0.76)"
+
+
+def test_model_toggle_switches_back_to_the_modelled_curves(reconstructed_panel):
+    panel = reconstructed_panel
+    panel.model_check.setChecked(True)
+    assert panel.plot_stack.currentWidget() is panel.survival_plot
+    assert panel.toggles.isVisibleTo(panel)  # the way back stays on screen
+    panel.model_check.setChecked(False)
+    assert panel.plot_stack.currentWidget() is panel.km_page
+
+
+def test_clicking_a_reconstructed_analysis_selects_its_figure(reconstructed_panel, qtbot):
+    panel = reconstructed_panel
+    frame = panel.analyses_model.frame
+    row = list(frame["figure"]).index("pfs.reconstructed.hr")
+    with qtbot.waitSignal(panel.figure_selected) as signal:
+        panel._on_analysis_clicked(panel.analyses_model.index(row, 1))
+    assert signal.args == ["pfs.reconstructed.hr"]
+    assert panel.summary.figure("pfs.reconstructed.hr").status == "reconstructed"
+
+
+def test_the_risk_table_is_never_squeezed_out_of_view(reconstructed_panel):
+    panel = reconstructed_panel
+    needed = panel.km_plot.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+    assert panel.km_plot.minimumHeight() >= needed

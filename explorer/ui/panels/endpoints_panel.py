@@ -7,6 +7,13 @@ every cell as its tooltip); selecting a row draws the endpoint's plot (modelled
 survival curves for a time-to-event endpoint, rates with Wilson intervals for a
 binary one) and shades its row in the forest plot, and emits ``figure_selected``
 with the row's effect figure id so the main window can show its provenance.
+
+When the trial holds a digitised Kaplan–Meier figure of a time-to-event endpoint
+(:attr:`Summary.reconstructions`), its row shows the curves reconstructed from that figure
+(a KMunicate plot with its extended risk table) instead of the modelled ones, the
+reconstructed hazard ratio beside the reported one with a statement of agreement, and two
+more tabs beside the forest plot: the analyses of the reconstructed patients and the fit
+diagnostics.
 """
 
 from __future__ import annotations
@@ -15,11 +22,16 @@ import pandas as pd
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +45,12 @@ from explorer.analysis.endpoints import (
 )
 from explorer.ui.models import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
+from explorer.ui.panels.tables import configure_table
 from explorer.ui.plots.forest_plot import ForestPlot
+from explorer.ui.plots.kmunicate_plot import KmunicatePlot
 from explorer.ui.plots.rates_plot import RatesPlot
 from explorer.ui.plots.survival_plot import SurvivalPlot
-from explorer.ui.style import arm_colours, status_mark
+from explorer.ui.style import LEVEL_COLOURS, arm_colours, status_mark
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -71,6 +85,28 @@ def _columns(
     return columns, figures
 
 
+#: The analyses of reconstructed patients, as the "Reconstructed analyses" tab shows them.
+ANALYSIS_COLUMNS = [
+    Column("status", "", format=status_mark, tooltip="method"),
+    Column("what", "What", tooltip="method"),
+    Column("arm", "Arm"),
+    Column("display", "Reconstructed", tooltip="method", raw="estimate"),
+    Column("reported", "Reported"),
+    Column("agreement", "Agreement", foreground=lambda v: LEVEL_COLOURS.get(v)),
+]
+#: The fit diagnostics, as the "Fit diagnostics" tab shows them.
+DIAGNOSTIC_COLUMNS = [
+    Column("level", "Check", foreground=lambda v: LEVEL_COLOURS.get(v), tooltip="message"),
+    Column("what", "What", tooltip="message"),
+    Column("arm", "Arm"),
+    Column("reconstructed", "Reconstructed", format=lambda v: f"{v:.4g}", align=_RIGHT),
+    Column("reported", "Reported", format=lambda v: f"{v:.4g}", align=_RIGHT),
+    Column("difference", "Difference", format=lambda v: f"{v:+.3g}", align=_RIGHT),
+]
+#: Tabs beside the plot: the forest plot, then the reconstruction's tables.
+FOREST_TAB, ANALYSES_TAB, DIAGNOSTICS_TAB = range(3)
+
+
 def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -93,7 +129,18 @@ class EndpointsPanel(Panel):
         Over ``proxy`` (a ``QSortFilterProxyModel`` sorting on ``RawRole``) over ``model``
         (a :class:`FrameModel` of :func:`endpoint_frame`).
     plot_stack : QStackedWidget
-        Shows ``survival_plot`` (time-to-event rows) or ``rates_plot`` (binary rows).
+        Shows ``survival_plot`` (time-to-event rows, modelled), ``km_page`` (time-to-event
+        rows with a digitised figure: ``km_plot`` and its toggles) or ``rates_plot``
+        (binary rows).
+    km_plot : KmunicatePlot
+        The reconstructed Kaplan–Meier curves with the extended risk table.
+    model_check, digitised_check, ci_check : QCheckBox
+        Show the modelled curves instead; overlay the digitised points; show the CI bands.
+    agreement_label : QLabel
+        The reconstructed hazard ratio beside the reported one, in words.
+    side_tabs : QTabWidget
+        "Forest plot", "Reconstructed analyses" (``analyses_table``) and "Fit diagnostics"
+        (``diagnostics_table``); the last two are enabled for a reconstructed endpoint.
     forest_plot : ForestPlot
         Every ratio effect; the selected row is shaded.
     method_label : QLabel
@@ -141,9 +188,42 @@ class EndpointsPanel(Panel):
 
         self.survival_plot = SurvivalPlot()
         self.rates_plot = RatesPlot()
+        self.km_plot = KmunicatePlot()
+        self.model_check = QCheckBox("Show the modelled curves instead")
+        self.model_check.setToolTip(
+            "The exponential model through the reported medians, as for an endpoint "
+            "without a digitised figure"
+        )
+        self.digitised_check = QCheckBox("Show the digitised points")
+        self.ci_check = QCheckBox("Confidence bands")
+        self.ci_check.setChecked(True)
+        self.model_check.toggled.connect(self._on_model_check_toggled)
+        self.digitised_check.toggled.connect(self.km_plot.show_digitised)
+        self.ci_check.toggled.connect(self.km_plot.show_ci)
+        self.km_page = QWidget()
+        km_layout = QVBoxLayout(self.km_page)
+        km_layout.setContentsMargins(0, 0, 0, 0)
+        # The risk table and caption need their full height; below that, scroll.
+        self.km_scroll = QScrollArea()
+        self.km_scroll.setWidget(self.km_plot)
+        self.km_scroll.setWidgetResizable(True)
+        self.km_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.km_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        km_layout.addWidget(self.km_scroll, 1)
         self.plot_stack = QStackedWidget()
         self.plot_stack.addWidget(self.survival_plot)
         self.plot_stack.addWidget(self.rates_plot)
+        self.plot_stack.addWidget(self.km_page)
+        toggles = QHBoxLayout()
+        toggles.setContentsMargins(0, 0, 0, 0)
+        for check in (self.ci_check, self.digitised_check, self.model_check):
+            toggles.addWidget(check)
+        toggles.addStretch(1)
+        self.toggles = QWidget()
+        self.toggles.setLayout(toggles)
+        self.toggles.hide()
+        self.agreement_label = _plain_label()
+        self.agreement_label.hide()
         self.method_label = _plain_label()
         self.method_label.setStyleSheet("color: #444;")
 
@@ -156,15 +236,37 @@ class EndpointsPanel(Panel):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.plot_stack, 1)
+        left_layout.addWidget(self.toggles)
+        left_layout.addWidget(self.agreement_label)
         left_layout.addWidget(self.method_label)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
+        forest_page = QWidget()
+        right_layout = QVBoxLayout(forest_page)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.forest_plot, 1)
         right_layout.addWidget(self.forest_note)
+        self.analyses_model = FrameModel(
+            pd.DataFrame(columns=[c.key for c in ANALYSIS_COLUMNS]), ANALYSIS_COLUMNS
+        )
+        self.analyses_table = QTableView()
+        self.analyses_table.setModel(self.analyses_model)
+        configure_table(self.analyses_table, sortable=False)
+        self.analyses_table.clicked.connect(self._on_analysis_clicked)
+        self.diagnostics_model = FrameModel(
+            pd.DataFrame(columns=[c.key for c in DIAGNOSTIC_COLUMNS]),
+            DIAGNOSTIC_COLUMNS,
+            status_column=None,
+        )
+        self.diagnostics_table = QTableView()
+        self.diagnostics_table.setModel(self.diagnostics_model)
+        configure_table(self.diagnostics_table, sortable=False)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(forest_page, "Forest plot")
+        self.side_tabs.addTab(self.analyses_table, "Reconstructed analyses")
+        self.side_tabs.addTab(self.diagnostics_table, "Fit diagnostics")
+        self._enable_reconstruction_tabs(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 9)
         self.splitter.setStretchFactor(1, 11)
         self.splitter.setChildrenCollapsible(False)
@@ -267,7 +369,15 @@ class EndpointsPanel(Panel):
             return
         endpoint_id = self.model.row_value(source_row, "endpoint_id")
         kind = self.model.row_value(source_row, "kind")
-        if kind == "time_to_event":
+        analysis = summary.reconstructions.get(endpoint_id) if kind == "time_to_event" else None
+        self._show_reconstruction(analysis)
+        if analysis is not None and not self.model_check.isChecked():
+            self.plot_stack.setCurrentWidget(self.km_page)
+            self.method_label.setText(
+                "◇ Reconstructed patients (Guyot et al. 2012) from the digitised figure; "
+                "the caption under the plot names the figure and the methods."
+            )
+        elif kind == "time_to_event":
             curves = model_survival_curves(summary, endpoint_id)
             self.survival_plot.set_curves(curves, self._colours)
             self.plot_stack.setCurrentWidget(self.survival_plot)
@@ -279,6 +389,42 @@ class EndpointsPanel(Panel):
             self.method_label.setText(rates.method)
         self.forest_plot.set_selected(endpoint_id)
         self.current_endpoint = endpoint_id
+
+    def _show_reconstruction(self, analysis) -> None:
+        """Fill (or empty) the reconstruction's plot, statement and tables."""
+        self.toggles.setVisible(analysis is not None)
+        self.agreement_label.setVisible(analysis is not None)
+        self._enable_reconstruction_tabs(analysis is not None)
+        if analysis is None:
+            self.km_plot.clear()
+            self.agreement_label.clear()
+            self.analyses_model.set_frame(self.analyses_model.frame.iloc[0:0])
+            self.diagnostics_model.set_frame(self.diagnostics_model.frame.iloc[0:0])
+            return
+        self.km_plot.set_data(analysis.plot_data(), self._colours)
+        needed = self.km_plot.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+        self.km_plot.setMinimumHeight(int(needed) + 8)
+        statements = [
+            c.agreement.statement for c in analysis.comparisons if c.agreement is not None
+        ]
+        self.agreement_label.setText(
+            "\n".join(statements)
+            or "No hazard ratio was reported for this endpoint to compare with."
+        )
+        self.analyses_model.set_frame(analysis.analyses_frame())
+        self.diagnostics_model.set_frame(analysis.diagnostics_frame())
+        for table in (self.analyses_table, self.diagnostics_table):
+            table.resizeColumnsToContents()
+            table.horizontalHeader().setStretchLastSection(True)
+
+    def _enable_reconstruction_tabs(self, enabled: bool) -> None:
+        for tab in (ANALYSES_TAB, DIAGNOSTICS_TAB):
+            self.side_tabs.setTabEnabled(tab, enabled)
+            self.side_tabs.setTabToolTip(
+                tab, "" if enabled else "For an endpoint with a digitised Kaplan–Meier figure"
+            )
+        if not enabled:
+            self.side_tabs.setCurrentIndex(FOREST_TAB)
 
     # -- slots -----------------------------------------------------------------------
     def _on_table_selection_changed(self, selected: QItemSelection, _deselected) -> None:
@@ -300,6 +446,20 @@ class EndpointsPanel(Panel):
             return
         figure_id = self.model.row_value(self.proxy.mapToSource(index).row(), key)
         if isinstance(figure_id, str):
+            self.figure_selected.emit(figure_id)
+
+    def _on_model_check_toggled(self, _checked: bool) -> None:
+        """Switch between reconstructed and modelled curves for the row on show."""
+        endpoint_id, self.current_endpoint = self.current_endpoint, None
+        if endpoint_id is not None:
+            row = self._source_row(endpoint_id)
+            if row is not None:
+                self._show_row(row)
+
+    def _on_analysis_clicked(self, index: QModelIndex) -> None:
+        """A click on a reconstructed analysis selects its figure (``pfs.reconstructed.hr``)."""
+        figure_id = self.analyses_model.row_value(index.row(), "figure")
+        if isinstance(figure_id, str) and figure_id:
             self.figure_selected.emit(figure_id)
 
     def _on_forest_row_clicked(self, row: int) -> None:
