@@ -6,6 +6,7 @@ in a process of its own here.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -110,6 +111,29 @@ def test_self_test_failure_is_one_line_naming_the_step():
         "self-test failed: loading the bundled evidence: OSError: bundled evidence unreadable"
     ]
     assert "self-test passed" not in proc.stdout
+
+
+def test_statistics_check_recovers_the_known_answers():
+    # 200 simulated trials of a design powered at 80% (MC SE about 3 points), and a curve of
+    # 20 monthly events with no censoring, which the reconstruction must recover exactly.
+    line = selftest._statistics_check()
+    power = float(re.search(r"power (\d\.\d\d)", line).group(1))
+    assert 0.68 <= power <= 0.92
+    assert line.endswith("a 20-patient curve reconstructed")
+
+
+def test_statistics_check_fails_on_a_wrong_reconstruction(monkeypatch):
+    from explorer.stats import survival
+
+    real = survival.reconstruct_ipd
+
+    def one_event_short(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, n_events=result.n_events - 1)
+
+    monkeypatch.setattr(survival, "reconstruct_ipd", one_event_short)
+    with pytest.raises(selftest.SelfTestError, match="20 monthly events were not recovered"):
+        selftest._statistics_check()
 
 
 def test_blank_panel_fails_the_image_check(tmp_path):
