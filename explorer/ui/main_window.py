@@ -5,6 +5,14 @@ that summary; whenever a number is selected anywhere, the details pane shows its
 provenance (the source as printed, or the formula and inputs). Files open from the
 menu, the recent list or by drag-and-drop; a bad file is reported in a dialog and
 the trial that was open stays open.
+
+A digitised Kaplan–Meier figure is imported through File › Import digitised
+Kaplan–Meier figure (or by dropping its curve CSV on the window): the dialog builds the
+figure, a :class:`~explorer.ui.workers.Worker` adds it to the evidence and summarises
+again off the GUI thread (with a progress dialog that can cancel), and the Endpoints
+panel then shows the reconstructed curves. Until File › Save evidence as… writes them,
+imported figures are unsaved: the title shows "*", and closing, reloading or opening
+another trial first asks Save / Discard / Cancel (:meth:`MainWindow._confirm_discard`).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +42,7 @@ from PySide6.QtWidgets import (
 from explorer import __version__
 from explorer.analysis.figures import STATUS_MARKS, short_citation
 from explorer.analysis.headline import primary_result
-from explorer.evidence import Evidence, EvidenceError, load
+from explorer.evidence import Evidence, EvidenceError, KmFigure, TimeToEventEndpoint, load
 
 from .panels.base import Panel
 from .settings import Settings
@@ -41,8 +50,13 @@ from .settings import Settings
 if TYPE_CHECKING:
     from explorer.analysis import Summary
 
+    from .digitised_dialog import DigitisedImportDialog
+    from .workers import Worker
+
 #: Size of the offscreen screenshots (``explorer screenshot``).
 SCREENSHOT_SIZE = QSize(1400, 900)
+#: Files a drop opens: evidence files, and curve files (which open the import dialog).
+DROPPABLE_SUFFIXES = (".json", ".csv")
 
 
 #: (name, title) of the default panels, in navigation order: what the window shows before
@@ -111,6 +125,14 @@ class MainWindow(QMainWindow):
         self.summary: Summary | None = None
         self.source_path = source_path
         self.last_error: str | None = None
+        #: Ids of the figures imported since the trial was opened or saved.
+        self.unsaved_figures: tuple[str, ...] = ()
+        self.import_dialog: DigitisedImportDialog | None = None
+        self.import_progress: QProgressDialog | None = None
+        self.unsaved_dialog: QMessageBox | None = None
+        self._import_worker: Worker | None = None
+        self._import_cancelled = False
+        self._closing_confirmed = False
 
         self.title_label = _plain_label()
         font = self.title_label.font()
@@ -230,6 +252,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.reload_action)
         file_menu.addAction(self._action("Open bundled &PALMIRA", self._on_open_bundled_triggered))
         file_menu.addSeparator()
+        self.import_action = self._action(
+            "&Import digitised Kaplan–Meier figure…", self._on_import_triggered, "Ctrl+I"
+        )
+        file_menu.addAction(self.import_action)
+        self.save_as_action = self._action(
+            "&Save evidence as…", self._on_save_as_triggered, "Ctrl+Shift+S"
+        )
+        file_menu.addAction(self.save_as_action)
+        file_menu.addSeparator()
         self.export_action = self._action(
             "&Export report (PDF or HTML)…", self._on_export_triggered, "Ctrl+E"
         )
@@ -265,13 +296,35 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(self._action("Clear list", self._on_clear_recent_triggered))
 
     # -- state ------------------------------------------------------------------
-    def set_evidence(self, evidence: Evidence) -> None:
-        """Show ``evidence``: summarise it and refresh every panel."""
-        from explorer.analysis import summarize
+    @property
+    def evidence(self) -> Evidence:
+        """The evidence on show (with any imported, unsaved figures)."""
+        return self._evidence
 
-        summary = summarize(evidence)
+    def set_evidence(self, evidence: Evidence, *, summary: Summary | None = None) -> None:
+        """Show ``evidence``: summarise it (unless ``summary`` is given) and refresh every panel.
+
+        The evidence replaces what was shown, so nothing is unsaved afterwards.
+
+        Parameters
+        ----------
+        evidence : Evidence
+        summary : Summary, optional
+            ``summarize(evidence)`` computed already (off the GUI thread, by an import).
+        """
+        self._show_evidence(evidence, summary, unsaved=())
+
+    def _show_evidence(
+        self, evidence: Evidence, summary: Summary | None, *, unsaved: tuple[str, ...]
+    ) -> None:
+        if summary is None:
+            from explorer.analysis import summarize
+
+            summary = summarize(evidence)
         self._evidence = evidence
         self.summary = summary
+        self.unsaved_figures = unsaved
+        self.setWindowModified(bool(unsaved))
         self._show_header(evidence)
         for panel in self.panels:
             panel.set_summary(summary)
@@ -281,18 +334,28 @@ class MainWindow(QMainWindow):
     def _show_header(self, evidence: Evidence) -> None:
         """Title, primary result and citation: reported figures only, so it paints first."""
         t = evidence.trial
-        self.setWindowTitle(f"{t.acronym} ({t.registry_id}) — Trial Evidence Explorer")
+        # "[*]" becomes "*" while imported figures are unsaved (setWindowModified).
+        self.setWindowTitle(f"{t.acronym} ({t.registry_id})[*] — Trial Evidence Explorer")
         cut = evidence.data_cut
         cut_text = cut.label + (f", {cut.date}" if cut.date else "")
         self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut_text} · {t.population}")
         self.result_label.setText(primary_result(evidence))
         citation = short_citation(t.citation.text) or t.citation.text
         doi = f"  ·  DOI {t.citation.doi}" if t.citation.doi else ""
+        # Where any reconstructed curves come from, on the source line (it is about sources).
+        figures = "".join(f"  ·  {note}" for note in _figure_notes(evidence, self.unsaved_figures))
         marks = "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
-        self.source_label.setText(f"{citation}{doi}  ·  {marks}")
+        self.source_label.setText(f"{citation}{doi}{figures}  ·  {marks}")
 
     def open_file(self, path: str) -> bool:
-        """Load ``path``; on failure say why in a dialog and keep what was open."""
+        """Load ``path``; on failure say why in a dialog and keep what was open.
+
+        With unsaved imported figures it first asks Save / Discard / Cancel and opens
+        the file only after Save or Discard: False then means "not opened now".
+        """
+        return self._confirm_discard(lambda: self._open_file_now(path))
+
+    def _open_file_now(self, path: str) -> bool:
         try:
             evidence = load(path)
         except EvidenceError as exc:
@@ -314,9 +377,16 @@ class MainWindow(QMainWindow):
         return True
 
     def reload(self) -> bool:
-        """Read the current file again (the bundled evidence when none was opened)."""
+        """Read the current file again (the bundled evidence when none was opened).
+
+        Imported figures not saved yet are dropped, after the Save / Discard / Cancel
+        question; False when the question is pending or the file cannot be read.
+        """
+        return self._confirm_discard(self._reload_now)
+
+    def _reload_now(self) -> bool:
         if self.source_path:
-            return self.open_file(self.source_path)
+            return self._open_file_now(self.source_path)
         from explorer.evidence import load_bundled
 
         self.set_evidence(load_bundled())
@@ -404,6 +474,220 @@ class MainWindow(QMainWindow):
         self.show_panel(max(current, 0))
         return paths
 
+    # -- digitised figures ------------------------------------------------------------
+    def open_import_dialog(self, curve_path: str | None = None) -> DigitisedImportDialog:
+        """Open the import dialog (non-blocking); on OK the figure is added off the GUI thread.
+
+        Parameters
+        ----------
+        curve_path : str, optional
+            A curve file to read at once (a dropped CSV).
+
+        Returns
+        -------
+        DigitisedImportDialog
+            The dialog, also kept as :attr:`import_dialog`.
+        """
+        from .digitised_dialog import DigitisedImportDialog
+
+        self.finish_loading()  # the import summarises again: the panels must exist
+        if self.import_dialog is not None and not self.import_dialog.isVisible():
+            self.import_dialog.deleteLater()  # the previous one, done with
+        dialog = DigitisedImportDialog(self._evidence, parent=self, curve_path=curve_path)
+        dialog.accepted.connect(lambda: self.start_import(dialog.figure))
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_import(self, figure: KmFigure) -> None:
+        """Add ``figure`` to the evidence and summarise it again, in a worker thread.
+
+        A progress dialog with a Cancel button shows meanwhile; cancelling leaves the
+        trial exactly as it was. On success the Endpoints panel shows the reconstructed
+        curves; on failure a dialog says why and the trial stays as it was.
+        """
+        from .workers import Worker
+
+        if self._import_worker is not None and self._import_worker.is_running():
+            return
+        if self._import_worker is None:
+            self._import_worker = Worker(self)
+            self._import_worker.progress.connect(self._on_import_progress)
+            self._import_worker.finished.connect(self._on_import_finished)
+            self._import_worker.failed.connect(self._on_import_failed)
+            self._import_worker.cancelled.connect(self._on_import_cancelled)
+        progress = QProgressDialog(
+            f"Reconstructing the patients behind {figure.label}…", "Cancel", 0, 3, self
+        )
+        progress.setObjectName("import_progress")
+        progress.setWindowTitle("Importing the figure")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+        progress.canceled.connect(self._on_import_cancel_requested)
+        self.import_progress = progress
+        self._import_cancelled = False
+        progress.show()
+        evidence = self._evidence
+        self._import_worker.start(lambda report: _import_job(evidence, figure, report))
+
+    def _on_import_progress(self, done: int, total: int) -> None:
+        if self.import_progress is not None:
+            self.import_progress.setMaximum(total)
+            self.import_progress.setValue(done)
+
+    def _on_import_cancel_requested(self) -> None:
+        self._import_cancelled = True
+        if self._import_worker is not None:
+            self._import_worker.cancel()
+
+    def _close_import_progress(self) -> None:
+        if self.import_progress is not None:
+            self.import_progress.canceled.disconnect(self._on_import_cancel_requested)
+            self.import_progress.close()
+            self.import_progress.deleteLater()
+            self.import_progress = None
+
+    def _on_import_finished(self, result) -> None:
+        self._close_import_progress()
+        if self._import_cancelled or result is None:
+            # A cancel that came after the job's last check: its result is dropped.
+            self._on_import_cancelled()
+            return
+        evidence, summary, figure = result
+        unsaved = tuple(dict.fromkeys((*self.unsaved_figures, figure.id)))
+        self._show_evidence(evidence, summary, unsaved=unsaved)
+        panel = self.show_panel("endpoints")
+        select = getattr(panel, "select_endpoint", None)
+        if callable(select):
+            select(figure.endpoint)
+        endpoint = evidence.endpoint(figure.endpoint)
+        self.statusBar().showMessage(
+            f"Imported {figure.label}: {endpoint.name} curves reconstructed from it. "
+            "Not saved yet: File › Save evidence as…",
+            15000,
+        )
+
+    def _on_import_failed(self, message: str) -> None:
+        self._close_import_progress()
+        if self._import_cancelled:
+            self._on_import_cancelled()
+            return
+        self.last_error = message
+        self._show_error(
+            "Cannot import the figure",
+            f"The figure could not be imported; the trial stays as it was.\n\n{message}",
+        )
+
+    def _on_import_cancelled(self) -> None:
+        self._close_import_progress()
+        self.statusBar().showMessage("Import cancelled; nothing was changed.", 8000)
+
+    def save_evidence_as(self, path: str | None = None) -> bool:
+        """Write the evidence with its figures to a new file, atomically; True when saved.
+
+        Asks for the path unless given (default: the acronym, beside the open file). The
+        bundled PALMIRA file is never written: the refusal is shown in a dialog. Once
+        saved, the window shows that file as its source and nothing is unsaved.
+        """
+        if path is None:
+            path = self._ask_save_path(self._default_save_path())
+            if not path:
+                return False
+        if not Path(path).suffix:
+            path += ".json"
+        from explorer.evidence import save_with_km_figures
+
+        try:
+            saved = save_with_km_figures(self._evidence, path)
+        except (EvidenceError, OSError) as exc:
+            self.last_error = str(exc)
+            self._show_error("Cannot save the evidence", f"The evidence was not saved.\n\n{exc}")
+            return False
+        # The content on show is what was written; only its origin changes.
+        self._evidence = saved
+        self.source_path = str(path)
+        self.unsaved_figures = ()
+        self.setWindowModified(False)
+        self._show_header(saved)
+        self.settings.add_recent_file(path)
+        self._refresh_recent_menu()
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return True
+
+    def _default_save_path(self) -> str:
+        """The acronym as a file name, beside the open file (in the home folder for PALMIRA)."""
+        name = _default_save_name(self._evidence)
+        if self.source_path:
+            return str(Path(self.source_path).with_name(name))
+        return str(Path.home() / name)
+
+    def _ask_save_path(self, default: str) -> str:
+        """Ask where to save (tests replace this)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save evidence as", default, "Evidence (*.json);;All files (*)"
+        )
+        return path
+
+    def _confirm_discard(self, then: Callable[[], object]) -> bool:
+        """Run ``then`` now when no imported figure is unsaved; else ask first.
+
+        The question (Save / Discard / Cancel, kept as :attr:`unsaved_dialog`) is opened
+        without blocking: Save runs :meth:`save_evidence_as` and then ``then`` once saved,
+        Discard runs ``then``, Cancel does nothing. Returns ``then``'s result when it ran
+        now (``True`` when it returns None), False while the question is pending.
+        """
+        if not self.unsaved_figures:
+            result = then()
+            return True if result is None else bool(result)
+        labels = ", ".join(
+            self._evidence.km_figure(i).label
+            for i in self.unsaved_figures
+            if any(f.id == i for f in self._evidence.km_figures)
+        )
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved imported figures", "", parent=self)
+        box.setObjectName("unsaved_dialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"The imported Kaplan–Meier figure ({labels}) is not saved in an evidence file."
+        )
+        box.setInformativeText(
+            "Save it to a file first? Discard drops it; Cancel keeps this trial as it is."
+        )
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: self._on_unsaved_answer(box, then))
+        self.unsaved_dialog = box
+        box.open()
+        return False
+
+    def _on_unsaved_answer(self, box: QMessageBox, then: Callable[[], object]) -> None:
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked is not None else None
+        discard = answer == QMessageBox.StandardButton.Discard
+        if discard or (answer == QMessageBox.StandardButton.Save and self.save_evidence_as()):
+            then()
+
+    def _close_confirmed(self) -> None:
+        self._closing_confirmed = True
+        if not self.close():
+            self._closing_confirmed = False
+
+    def _show_error(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, "", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.setObjectName("error_dialog")
+        box.open()
+        self.error_dialog = box
+
     # -- persistence --------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self.settings.window_geometry()
@@ -414,6 +698,13 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        if self.unsaved_figures and not self._closing_confirmed:
+            # Asked without blocking: the window closes again once the answer allows it.
+            event.ignore()
+            self._confirm_discard(self._close_confirmed)
+            return
+        if self._import_worker is not None:
+            self._import_worker.shutdown()
         current = self.current_panel()
         name = current.name if current is not None else self.settings.last_panel()
         self.settings.save_window(self.saveGeometry(), self.saveState(), name)
@@ -429,8 +720,13 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         path = _dropped_file(event.mimeData())
-        if path is not None:
-            event.acceptProposedAction()
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if path.lower().endswith(".csv"):
+            # A curve file: import it as a digitised figure (nothing is replaced).
+            self.open_import_dialog(curve_path=path)
+        else:
             self.open_file(path)
 
     # -- slots ----------------------------------------------------------------------
@@ -447,10 +743,19 @@ class MainWindow(QMainWindow):
         export_report_interactive(self)
 
     def _on_open_bundled_triggered(self) -> None:
+        self._confirm_discard(self._open_bundled_now)
+
+    def _open_bundled_now(self) -> None:
         from explorer.evidence import load_bundled
 
         self.source_path = None
         self.set_evidence(load_bundled())
+
+    def _on_import_triggered(self) -> None:
+        self.open_import_dialog()
+
+    def _on_save_as_triggered(self) -> None:
+        self.save_evidence_as()
 
     def _on_clear_recent_triggered(self) -> None:
         self.settings.clear_recent_files()
@@ -468,6 +773,22 @@ class MainWindow(QMainWindow):
             "Works offline; it never opens a network connection."
         )
         box.open()
+
+
+def _import_job(evidence: Evidence, figure: KmFigure, progress) -> tuple | None:
+    """Worker job: the evidence with ``figure`` and its summary (None once cancelled)."""
+    from explorer.analysis import summarize
+    from explorer.evidence import with_km_figure
+
+    if not progress(0, 3):
+        return None
+    updated = with_km_figure(evidence, figure)
+    if not progress(1, 3):
+        return None
+    summary = summarize(updated)
+    if not progress(3, 3):
+        return None
+    return updated, summary, figure
 
 
 class _FirstPaint(QObject):
@@ -503,11 +824,39 @@ class _DetailsView(QPlainTextEdit):
 
 
 def _dropped_file(mime) -> str | None:
-    """The one local file a drag carries, if it is an evidence file (``.json``)."""
+    """The one local file a drag carries, if it is an evidence file or a curve CSV."""
     if not mime.hasUrls():
         return None
     urls = [u for u in mime.urls() if u.isLocalFile()]
     if len(urls) != 1:
         return None
     path = urls[0].toLocalFile()
-    return path if path.lower().endswith(".json") else None
+    return path if path.lower().endswith(DROPPABLE_SUFFIXES) else None
+
+
+def _endpoint_short_name(endpoint) -> str:
+    """The id in capitals when it is an abbreviation ("PFS"), else the endpoint's name."""
+    return endpoint.id.upper() if len(endpoint.id) <= 4 and endpoint.id.isalpha() else endpoint.name
+
+
+def _figure_notes(evidence: Evidence, unsaved: Sequence[str]) -> list[str]:
+    """Where the shown curves come from, per endpoint with a digitised figure (one line each).
+
+    The Endpoints panel shows an endpoint's first figure, so that is the one named.
+    """
+    notes = []
+    for ep in evidence.endpoints:
+        if not isinstance(ep, TimeToEventEndpoint):
+            continue
+        figure = evidence.km_figure_for(ep.id)
+        if figure is None:
+            continue
+        state = " (imported, unsaved)" if figure.id in unsaved else ""
+        notes.append(f"◇ {_endpoint_short_name(ep)} curves from {figure.label}{state}")
+    return notes
+
+
+def _default_save_name(evidence: Evidence) -> str:
+    """A file name from the acronym: "SIMULATED DEMO" -> "simulated-demo.json"."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in evidence.trial.acronym).split())
+    return f"{slug.lower() or 'evidence'}.json"
