@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.stats._results import Result, result
+from explorer.stats._results import Result, read_only, result
 
 __all__ = ["ReconstructedIpd", "reconstruct_ipd"]
 
@@ -336,11 +336,6 @@ def _km_at(time: np.ndarray, event: np.ndarray, at: np.ndarray, *, left: np.ndar
     return steps[idx]
 
 
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
-
-
 def reconstruct_ipd(
     curve_time: Sequence[float] | np.ndarray,
     curve_survival: Sequence[float] | np.ndarray,
@@ -534,12 +529,12 @@ def reconstruct_ipd(
     diff = np.abs(fitted - s[check])
 
     return ReconstructedIpd(
-        time=_readonly(time),
-        event=_readonly(event),
+        time=read_only(time),
+        event=read_only(event),
         n=int(time.size),
         n_events=int(event.sum()),
         max_abs_diff=float(diff.max()),
         mean_abs_diff=float(diff.mean()),
-        interval_at_risk=_readonly(at_risk_rec.astype(np.int64)),
-        interval_events=_readonly(events_rec),
+        interval_at_risk=read_only(at_risk_rec.astype(np.int64)),
+        interval_events=read_only(events_rec),
     )

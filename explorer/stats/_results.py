@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 
 class Result:
     """Mixin for frozen dataclass results: named fields, a plain-dict view.
@@ -29,3 +31,9 @@ class Result:
 def result(cls: type) -> type:
     """Class decorator: a frozen, slotted, keyword-only dataclass result."""
     return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+def read_only(arr: np.ndarray) -> np.ndarray:
+    """Mark ``arr`` read-only and return it, so a frozen result's arrays stay frozen too."""
+    arr.setflags(write=False)
+    return arr

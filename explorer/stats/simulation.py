@@ -32,7 +32,8 @@ from typing import Literal
 import numpy as np
 from scipy.special import ndtri
 
-from explorer.stats._results import Result, result
+from explorer.stats._results import Result, read_only, result
+from explorer.stats.binary import proportion_ci
 
 __all__ = [
     "SimulatedTrials",
@@ -50,7 +51,6 @@ _ENTRIES = ("random", "even")
 _BLOCK_TRIALS = 100
 # Largest (trials × patients) matrix analysed at once; bigger chunks are cut into batches.
 _MAX_CELLS = 1 << 19
-_WILSON_Z = float(ndtri(0.975))
 
 
 class SimulationCancelled(Exception):
@@ -585,20 +585,6 @@ def _cox_log_hr(
     return beta
 
 
-def _wilson(successes: int, n: int) -> tuple[float, float]:
-    z2 = _WILSON_Z * _WILSON_Z
-    p = successes / n
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = _WILSON_Z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _read_only(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
-
-
 # ---- public functions -----------------------------------------------------------------------
 
 
@@ -831,7 +817,8 @@ def simulate_survival(
     else:
         rejected = z >= critical
     k = int(rejected.sum())
-    lower, upper = _wilson(k, n_sims)
+    interval = proportion_ci(k, n_sims, method="wilson")
+    lower, upper = interval.lower, interval.upper
     return SimulationResult(
         n_sims=n_sims,
         seed=seed,
@@ -847,13 +834,13 @@ def simulate_survival(
         power=k / n_sims,
         power_lower=lower,
         power_upper=upper,
-        hr=_read_only(np.exp(log_hr)),
-        hr_cox=_read_only(np.exp(log_cox)),
-        z=_read_only(z),
-        rejected=_read_only(rejected),
-        analysis_time=_read_only(analysis_time),
-        events=_read_only(n_events),
-        target_reached=_read_only(reached),
+        hr=read_only(np.exp(log_hr)),
+        hr_cox=read_only(np.exp(log_cox)),
+        z=read_only(z),
+        rejected=read_only(rejected),
+        analysis_time=read_only(analysis_time),
+        events=read_only(n_events),
+        target_reached=read_only(reached),
     )
 
 
@@ -921,11 +908,11 @@ follow_up, dropout_rate, dropout_time, seed, entry
     treatment = np.zeros(b.time.shape, dtype=bool)
     treatment[:, : d.n_treatment] = True
     return SimulatedTrials(
-        time=_read_only(np.where(b.included, b.time, np.nan)),
-        event=_read_only(b.event.copy()),
-        treatment=_read_only(treatment),
-        entry=_read_only(np.array(b.entry, dtype=float)),
-        included=_read_only(b.included.copy()),
-        analysis_time=_read_only(b.analysis_time.copy()),
-        target_reached=_read_only(b.target_reached.copy()),
+        time=read_only(np.where(b.included, b.time, np.nan)),
+        event=read_only(b.event.copy()),
+        treatment=read_only(treatment),
+        entry=read_only(np.array(b.entry, dtype=float)),
+        included=read_only(b.included.copy()),
+        analysis_time=read_only(b.analysis_time.copy()),
+        target_reached=read_only(b.target_reached.copy()),
     )

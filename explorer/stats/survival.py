@@ -47,7 +47,7 @@ import numpy.typing as npt
 from scipy.special import chdtrc, ndtr, ndtri
 
 from explorer.stats._reconstruct import ReconstructedIpd, reconstruct_ipd
-from explorer.stats._results import Result, result
+from explorer.stats._results import Result, read_only, result
 
 __all__ = [
     "CoxResult",
@@ -277,11 +277,6 @@ def _km_counts(
     return times, at_risk, events, counts - events
 
 
-def _read_only(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
-
-
 def _confidence_limits(
     surv: np.ndarray, std_err: np.ndarray, z: float, conf_type: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -507,14 +502,14 @@ def kaplan_meier(
     z = float(ndtri(0.5 + level / 2))
     lower, upper = _confidence_limits(survival, std_err, z, conf_type)
     return KaplanMeierResult(
-        time=_read_only(times),
-        at_risk=_read_only(at_risk.astype(np.int64)),
-        events=_read_only(events.astype(np.int64)),
-        censored=_read_only(censored.astype(np.int64)),
-        survival=_read_only(survival),
-        std_err=_read_only(std_err),
-        lower=_read_only(lower),
-        upper=_read_only(upper),
+        time=read_only(times),
+        at_risk=read_only(at_risk.astype(np.int64)),
+        events=read_only(events.astype(np.int64)),
+        censored=read_only(censored.astype(np.int64)),
+        survival=read_only(survival),
+        std_err=read_only(std_err),
+        lower=read_only(lower),
+        upper=read_only(upper),
         median=_quantile_time(times, survival, 0.5),
         # The lower limit reaches 0.5 first: it gives the lower limit of the median.
         median_lower=_quantile_time(times, lower, 0.5),
@@ -652,9 +647,9 @@ def logrank(
         statistic=float(statistic),
         p=float(chdtrc(1, statistic)),
         df=1,
-        groups=_read_only(levels),
-        observed=_read_only(np.array([observed0, total - observed0])),
-        expected=_read_only(np.array([expected0, total - expected0])),
+        groups=read_only(levels),
+        observed=read_only(np.array([observed0, total - observed0])),
+        expected=read_only(np.array([expected0, total - expected0])),
     )
 
 
