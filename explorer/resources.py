@@ -14,6 +14,15 @@ _PACKAGE = "explorer._bundled"
 
 #: The evidence file opened when the user names none.
 PALMIRA = "evidence/palmira-asco2023.json"
+#: Every bundled evidence file (read-only, always in the library): PALMIRA's two data
+#: cuts, then its peer trials. See ``docs/bundled-evidence.md`` for their sources.
+BUNDLED_EVIDENCE = (
+    "evidence/palmira-asco2023.json",
+    "evidence/palmira-jco2025.json",
+    "evidence/maintain-jco2023.json",
+    "evidence/pace-jco2024.json",
+    "evidence/postmonarch-jco2025.json",
+)
 #: The JSON Schema every evidence file is validated against.
 EVIDENCE_SCHEMA = "schema/evidence-1.schema.json"
 

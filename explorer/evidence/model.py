@@ -38,6 +38,10 @@ __all__ = [
     "Evidence",
     "Landmark",
     "Measure",
+    "OutcomeAnalysis",
+    "OutcomeGroup",
+    "OutcomeMeasure",
+    "OutcomeValue",
     "Population",
     "Proportion",
     "Source",
@@ -207,6 +211,10 @@ class Trial:
     population: str
     citation: Citation
     note: str | None = None
+    #: Format 1.2: facts a reader weighs when setting this trial beside others, label ->
+    #: plain text, e.g. {"CDK4/6 inhibitor after progression": "palbociclib continued
+    #: (same inhibitor)", "Endocrine partner": "letrozole or fulvestrant"}.
+    context: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
 
 
 @dataclass(frozen=True)
@@ -260,23 +268,36 @@ class Design:
 
     ``allocation_ratio`` is treatment : control as one number (2 for "2:1");
     ``allocation`` the weight of each arm by arm id. ``sides`` is 1 or 2.
+
+    Format 1.2 lets a source be silent: ``allocation_ratio``, ``alpha``, ``power``,
+    ``hypothesised_hr`` and ``sides`` may be None (not reported, e.g. a registry record
+    or a paper that does not give its sample-size calculation), and
+    ``primary_endpoint`` may be None or name an :class:`OutcomeMeasure` instead of an
+    endpoint. Files of format 1.0 and 1.1 always have all of them. ``masking`` is
+    "open-label", "single-blind", "double-blind", ... as the source says, or None.
     """
 
-    allocation_ratio: Measure
+    allocation_ratio: Measure | None
     stratification_factors: tuple[str, ...]
-    primary_endpoint: str
+    primary_endpoint: str | None
     primary_assessment: str | None
     response_criteria: str | None
     secondary_endpoints: tuple[str, ...]
     test: str | None
-    sides: int
-    alpha: Measure
-    power: Measure
-    hypothesised_hr: Measure
+    sides: int | None
+    alpha: Measure | None
+    power: Measure | None
+    hypothesised_hr: Measure | None
     accrual: Accrual | None
     median_follow_up: Measure | None
     events_at_analysis: Measure | None
     allocation: Mapping[str, float] = field(default_factory=lambda: _EMPTY, hash=False)
+    masking: str | None = None
+
+    @property
+    def has_power_calculation(self) -> bool:
+        """True when alpha, power, sides and the hypothesised HR are all known."""
+        return None not in (self.alpha, self.power, self.hypothesised_hr, self.sides)
 
 
 @dataclass(frozen=True)
@@ -290,13 +311,23 @@ class Landmark:
 
 @dataclass(frozen=True)
 class Effect:
-    """A comparative effect estimate (kind "HR": treatment vs control)."""
+    """A comparative effect estimate (kind "HR": treatment vs control).
+
+    ``treatment`` and ``control`` name the compared arms (format 1.2). None means the
+    trial's only treatment arm against its control arm, which is all a 1.0/1.1 file can
+    say; a trial with several treatment arms names them (e.g. PACE's two comparisons
+    against fulvestrant). ``label`` is a short plain-text name for the comparison,
+    e.g. "F + P + A vs F", or None.
+    """
 
     kind: str
     estimate: Measure
     p: Measure | None
     test: str | None
     note: str | None = None
+    treatment: str | None = None
+    control: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,11 +345,20 @@ class TimeToEventEndpoint:
     effect: Effect | None
     events: Measure | None
     note: str | None = None
+    #: Format 1.2: further comparisons of this endpoint (other treatment arms, other
+    #: control), each naming its arms. ``effect`` stays the primary comparison.
+    other_effects: tuple[Effect, ...] = ()
 
     @property
     def kind(self) -> str:
         """Always ``"time_to_event"``."""
         return "time_to_event"
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """``effect`` (when present) followed by ``other_effects``."""
+        head = (self.effect,) if self.effect is not None else ()
+        return head + self.other_effects
 
 
 @dataclass(frozen=True)
@@ -352,7 +392,14 @@ Endpoint = TimeToEventEndpoint | BinaryEndpoint
 
 @dataclass(frozen=True)
 class AdverseEvent:
-    """An adverse event term and grade band, by arm (and overall when so reported)."""
+    """An adverse event term and grade band, by arm (and overall when so reported).
+
+    ``grade`` is "any", "1".."5", a band "3-4" or ">=3", or (format 1.2) "ungraded"
+    when the source gives no grade at all: registry records list *serious* and *other*
+    events without CTCAE grades, and a serious event is not a grade ≥ 3 event. Such
+    entries are never counted or shown as graded. ``organ_system`` is the source's
+    system organ class (e.g. "Blood and lymphatic system disorders"), or None.
+    """
 
     id: str
     term: str
@@ -362,6 +409,12 @@ class AdverseEvent:
     by_arm: Mapping[str, Proportion] = field(hash=False)
     note: str | None = None
     overall: Proportion | None = None
+    organ_system: str | None = None
+
+    @property
+    def is_graded(self) -> bool:
+        """False for "ungraded" registry entries."""
+        return self.grade != "ungraded"
 
 
 @dataclass(frozen=True)
@@ -384,6 +437,95 @@ class EligibilityCriterion:
     label: str
     threshold: Measure
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """One group of a registry outcome measure (format 1.2).
+
+    Registry records number their groups per module ("OG000" in outcomes, "EG000" in
+    adverse events), so ``id`` is the record's own id and ``arm`` the evidence arm it
+    was matched to by content (title), or None when it matches no arm (e.g. a
+    "Total" column or a pooled group). ``n`` is the number analysed.
+    """
+
+    id: str
+    label: str
+    description: str | None
+    arm: str | None
+    n: Measure | None
+
+
+@dataclass(frozen=True)
+class OutcomeValue:
+    """One cell of a registry outcome measure: a group's value in a class/category.
+
+    ``measure`` is None when the record says "NA" (its reason is in ``comment``).
+    ``spread`` is a standard deviation or error (see the measure's ``dispersion``);
+    ``lower``/``upper`` are the interval or range that ``dispersion`` names.
+    """
+
+    group: str
+    class_label: str | None
+    category: str | None
+    measure: Measure | None
+    spread: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeAnalysis:
+    """A statistical analysis of a registry outcome measure, as the record states it.
+
+    ``estimate_name`` is the record's name for the estimate, verbatim ("Hazard Ratio
+    (HR)", "Mean Difference (Final Values)", ...); ``estimate`` carries the value and
+    its CI (``level`` from the record, e.g. 0.90) or is None when none is given.
+    ``ci_sides`` is 1 or 2 (None if not stated). ``p`` keeps a qualifier for values
+    printed as "< 0.0001". The direction of benefit is not in a registry record and is
+    not guessed.
+    """
+
+    groups: tuple[str, ...]
+    group_description: str | None
+    estimate_name: str | None
+    estimate: Measure | None
+    ci_sides: int | None
+    p: Measure | None
+    method: str | None
+    non_inferiority: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeMeasure:
+    """A registry outcome measure with its values and analyses (format 1.2).
+
+    Kept as the record states it, not forced into a time-to-event or binary endpoint:
+    ``param_type`` ("MEDIAN", "MEAN", "COUNT_OF_PARTICIPANTS", ...), ``dispersion``
+    ("95% Confidence Interval", "Standard Deviation", ...), ``unit`` as printed.
+    ``role`` is "primary", "secondary" or "other"; ``source`` locates the measure in
+    the record.
+    """
+
+    id: str
+    title: str
+    role: str
+    description: str | None
+    time_frame: str | None
+    population_description: str | None
+    param_type: str | None
+    dispersion: str | None
+    unit: str | None
+    groups: tuple[OutcomeGroup, ...]
+    values: tuple[OutcomeValue, ...]
+    analyses: tuple[OutcomeAnalysis, ...]
+    source: Source | None = None
+
+    def group(self, id: str) -> OutcomeGroup:
+        """Return the group with this id."""
+        return _find(self.groups, id, "outcome group")
 
 
 @dataclass(frozen=True)
@@ -555,6 +697,8 @@ class Evidence:
     origin: str
     eligibility: tuple[EligibilityCriterion, ...] = ()
     km_figures: tuple[KmFigure, ...] = ()
+    #: Format 1.2: registry outcome measures with their analyses, as recorded.
+    outcome_measures: tuple[OutcomeMeasure, ...] = ()
 
     def arm(self, id: str) -> Arm:
         """Return the arm with this id."""
@@ -571,6 +715,10 @@ class Evidence:
     def document(self, id: str) -> Document:
         """Return the document with this id."""
         return _find(self.documents, id, "document")
+
+    def outcome_measure(self, id: str) -> OutcomeMeasure:
+        """Return the registry outcome measure with this id."""
+        return _find(self.outcome_measures, id, "outcome measure")
 
     def km_figure(self, id: str) -> KmFigure:
         """Return the digitised Kaplan–Meier figure with this id."""
@@ -590,8 +738,28 @@ class Evidence:
 
     @property
     def control_arm(self) -> Arm:
-        """The control arm (a valid file has exactly one)."""
-        return next(arm for arm in self.arms if arm.role == "control")
+        """The control arm.
+
+        Raises
+        ------
+        ValueError
+            If the trial has none (format 1.2 allows single-group studies; test
+            :attr:`has_control` first).
+        """
+        for arm in self.arms:
+            if arm.role == "control":
+                return arm
+        raise ValueError("the trial has no control arm (a single-group study)")
+
+    @property
+    def has_control(self) -> bool:
+        """True when one arm is the control (always, before format 1.2)."""
+        return any(arm.role == "control" for arm in self.arms)
+
+    @property
+    def is_two_arm(self) -> bool:
+        """True for exactly one treatment arm against one control arm."""
+        return self.has_control and len(self.treatment_arms) == 1
 
     @property
     def treatment_arms(self) -> tuple[Arm, ...]:
@@ -614,9 +782,14 @@ class Evidence:
         return arms[0]
 
     @property
-    def primary_endpoint(self) -> Endpoint:
-        """The endpoint named by ``design.primary_endpoint``."""
-        return self.endpoint(self.design.primary_endpoint)
+    def primary_endpoint(self) -> Endpoint | None:
+        """The endpoint named by ``design.primary_endpoint``.
+
+        None when the design names none, or names an :class:`OutcomeMeasure` (format
+        1.2: a registry record's primary outcome is not turned into an endpoint).
+        """
+        name = self.design.primary_endpoint
+        return next((ep for ep in self.endpoints if ep.id == name), None)
 
     def iter_measures(self) -> Iterator[tuple[str, Measure]]:
         """Yield ``(path, measure)`` for every number, in file order.
@@ -652,7 +825,7 @@ def _walk(ev: Evidence) -> Iterator[tuple[tuple, Measure]]:
         yield from _by_arm(("populations", i, "by_arm"), pop.by_arm)
     design = ev.design
     for name in ("allocation_ratio", "alpha", "power", "hypothesised_hr"):
-        yield ("design", name), getattr(design, name)
+        yield from _optional(("design", name), getattr(design, name))
     yield from _optional(("design", "median_follow_up"), design.median_follow_up)
     yield from _optional(("design", "events_at_analysis"), design.events_at_analysis)
     for i, ep in enumerate(ev.endpoints):
@@ -663,6 +836,9 @@ def _walk(ev: Evidence) -> Iterator[tuple[tuple, Measure]]:
             if ep.effect is not None:
                 yield ("endpoints", i, "effect", "estimate"), ep.effect.estimate
                 yield from _optional(("endpoints", i, "effect", "p"), ep.effect.p)
+            for j, effect in enumerate(ep.other_effects):
+                yield ("endpoints", i, "other_effects", j, "estimate"), effect.estimate
+                yield from _optional(("endpoints", i, "other_effects", j, "p"), effect.p)
             yield from _optional(("endpoints", i, "events"), ep.events)
         else:
             for arm, proportion in ep.by_arm.items():
@@ -676,3 +852,12 @@ def _walk(ev: Evidence) -> Iterator[tuple[tuple, Measure]]:
         yield from _by_arm(("baseline", i, "by_arm"), item.by_arm)
     for i, criterion in enumerate(ev.eligibility):
         yield ("eligibility", i, "threshold"), criterion.threshold
+    for i, om in enumerate(ev.outcome_measures):
+        for j, group in enumerate(om.groups):
+            yield from _optional(("outcome_measures", i, "groups", j, "n"), group.n)
+        for j, value in enumerate(om.values):
+            yield from _optional(("outcome_measures", i, "values", j, "measure"), value.measure)
+        for j, analysis in enumerate(om.analyses):
+            prefix = ("outcome_measures", i, "analyses", j)
+            yield from _optional((*prefix, "estimate"), analysis.estimate)
+            yield from _optional((*prefix, "p"), analysis.p)
