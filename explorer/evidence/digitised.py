@@ -48,8 +48,8 @@ from explorer.evidence.model import (
     TimeToEventEndpoint,
 )
 from explorer.evidence.validate import (
+    KM_FIGURES_VERSION,
     RISE_TOLERANCE,
-    SCHEMA_VERSION,
     SURVIVAL_SLACK,
     TIME_RESOLUTION,
     survival_rises,
@@ -1372,5 +1372,5 @@ def with_km_figure(evidence: Evidence, figure: KmFigure) -> Evidence:
         figures[position] = figure
     else:
         figures.append(figure)
-    version = SCHEMA_VERSION if evidence.schema_version == "1.0" else evidence.schema_version
+    version = KM_FIGURES_VERSION if evidence.schema_version == "1.0" else evidence.schema_version
     return dataclasses.replace(evidence, km_figures=tuple(figures), schema_version=version)

@@ -35,6 +35,10 @@ from explorer.evidence.model import (
     KmFigure,
     Landmark,
     Measure,
+    OutcomeAnalysis,
+    OutcomeGroup,
+    OutcomeMeasure,
+    OutcomeValue,
     Population,
     Proportion,
     RiskTable,
@@ -239,6 +243,7 @@ def _trial(d: Mapping) -> Trial:
         population=d["population"],
         citation=Citation(text=citation["text"], doi=citation.get("doi"), url=citation.get("url")),
         note=d.get("note"),
+        context=MappingProxyType(dict(d.get("context") or {})),
     )
 
 
@@ -267,19 +272,21 @@ def _population(d: Mapping) -> Population:
 
 
 def _design(d: Mapping) -> Design:
+    # Format 1.2 lets the calculation be null or left out; 1.0 and 1.1 always give it.
     accrual = d.get("accrual")
+    sides = d.get("sides")
     return Design(
-        allocation_ratio=_measure(d["allocation_ratio"]),
+        allocation_ratio=_maybe_measure(d.get("allocation_ratio")),
         stratification_factors=tuple(d["stratification_factors"]),
-        primary_endpoint=d["primary_endpoint"],
+        primary_endpoint=d.get("primary_endpoint"),
         primary_assessment=d.get("primary_assessment"),
         response_criteria=d.get("response_criteria"),
         secondary_endpoints=tuple(d["secondary_endpoints"]),
         test=d.get("test"),
-        sides=int(d["sides"]),
-        alpha=_measure(d["alpha"]),
-        power=_measure(d["power"]),
-        hypothesised_hr=_measure(d["hypothesised_hr"]),
+        sides=None if sides is None else int(sides),
+        alpha=_maybe_measure(d.get("alpha")),
+        power=_maybe_measure(d.get("power")),
+        hypothesised_hr=_maybe_measure(d.get("hypothesised_hr")),
         accrual=(
             None
             if accrual is None
@@ -288,6 +295,20 @@ def _design(d: Mapping) -> Design:
         median_follow_up=_maybe_measure(d.get("median_follow_up")),
         events_at_analysis=_maybe_measure(d.get("events_at_analysis")),
         allocation=MappingProxyType({arm: float(w) for arm, w in d["allocation"].items()}),
+        masking=d.get("masking"),
+    )
+
+
+def _effect(d: Mapping) -> Effect:
+    return Effect(
+        kind=d["kind"],
+        estimate=_measure(d["estimate"]),
+        p=_maybe_measure(d.get("p")),
+        test=d.get("test"),
+        note=d.get("note"),
+        treatment=d.get("treatment"),
+        control=d.get("control"),
+        label=d.get("label"),
     )
 
 
@@ -314,19 +335,10 @@ def _endpoint(d: Mapping) -> Endpoint:
             Landmark(time=float(lm["time"]), unit=lm["unit"], by_arm=_measures(lm["by_arm"]))
             for lm in d.get("landmarks", ())
         ),
-        effect=(
-            None
-            if effect is None
-            else Effect(
-                kind=effect["kind"],
-                estimate=_measure(effect["estimate"]),
-                p=_maybe_measure(effect.get("p")),
-                test=effect.get("test"),
-                note=effect.get("note"),
-            )
-        ),
+        effect=None if effect is None else _effect(effect),
         events=_maybe_measure(d.get("events")),
         note=d.get("note"),
+        other_effects=tuple(_effect(e) for e in d.get("other_effects", ())),
     )
 
 
@@ -341,6 +353,7 @@ def _adverse_event(d: Mapping) -> AdverseEvent:
         by_arm=_proportions(d["by_arm"]),
         note=d.get("note"),
         overall=None if overall is None else _proportion(overall),
+        organ_system=d.get("organ_system"),
     )
 
 
@@ -392,6 +405,58 @@ def _km_figure(d: Mapping) -> KmFigure:
     )
 
 
+def _outcome_measure(d: Mapping) -> OutcomeMeasure:
+    return OutcomeMeasure(
+        id=d["id"],
+        title=d["title"],
+        role=d["role"],
+        description=d.get("description"),
+        time_frame=d.get("time_frame"),
+        population_description=d.get("population_description"),
+        param_type=d.get("param_type"),
+        dispersion=d.get("dispersion"),
+        unit=d.get("unit"),
+        groups=tuple(
+            OutcomeGroup(
+                id=g["id"],
+                label=g["label"],
+                description=g.get("description"),
+                arm=g.get("arm"),
+                n=_maybe_measure(g.get("n")),
+            )
+            for g in d["groups"]
+        ),
+        values=tuple(
+            OutcomeValue(
+                group=v["group"],
+                class_label=v.get("class_label"),
+                category=v.get("category"),
+                measure=_maybe_measure(v.get("measure")),
+                spread=_float(v.get("spread")),
+                lower=_float(v.get("lower")),
+                upper=_float(v.get("upper")),
+                comment=v.get("comment"),
+            )
+            for v in d.get("values", ())
+        ),
+        analyses=tuple(
+            OutcomeAnalysis(
+                groups=tuple(a["groups"]),
+                group_description=a.get("group_description"),
+                estimate_name=a.get("estimate_name"),
+                estimate=_maybe_measure(a.get("estimate")),
+                ci_sides=None if a.get("ci_sides") is None else int(a["ci_sides"]),
+                p=_maybe_measure(a.get("p")),
+                method=a.get("method"),
+                non_inferiority=a.get("non_inferiority"),
+                note=a.get("note"),
+            )
+            for a in d.get("analyses", ())
+        ),
+        source=_source(d.get("source")),
+    )
+
+
 def _evidence(d: Mapping, origin: str) -> Evidence:
     data_cut = d["data_cut"]
     return Evidence(
@@ -425,4 +490,5 @@ def _evidence(d: Mapping, origin: str) -> Evidence:
             for c in d.get("eligibility", ())
         ),
         km_figures=tuple(_km_figure(f) for f in d.get("km_figures", ())),
+        outcome_measures=tuple(_outcome_measure(m) for m in d.get("outcome_measures", ())),
     )

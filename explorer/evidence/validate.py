@@ -28,21 +28,29 @@ from explorer import resources
 from explorer.evidence.errors import format_path
 
 __all__ = [
+    "KM_FIGURES_VERSION",
     "RISE_TOLERANCE",
     "SCHEMA_VERSION",
     "SUPPORTED_VERSIONS",
     "SURVIVAL_SLACK",
     "TIME_RESOLUTION",
+    "minimum_version",
     "schema",
     "survival_rises",
     "validate",
     "validate_km_figure",
 ]
 
-#: The format version this reader writes (the newest it understands).
-SCHEMA_VERSION = "1.1"
-#: Every format version this reader understands; 1.1 adds ``km_figures``.
-SUPPORTED_VERSIONS = ("1.0", "1.1")
+#: The format version this reader writes for new files (the newest it understands).
+SCHEMA_VERSION = "1.2"
+#: Every format version this reader understands; 1.1 adds ``km_figures``; 1.2 adds
+#: registry outcome measures, named comparisons, ungraded adverse events, trial context
+#: and lets a source leave the design calculation and the control arm out.
+SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+#: The version that introduced ``km_figures``: a 1.0 file given figures becomes this.
+KM_FIGURES_VERSION = "1.1"
+# Versions whose rules 1.2 relaxed (one control arm, a full design calculation ...).
+_BEFORE_1_2 = ("1.0", "1.1")
 #: Digitiser noise tolerated outside [0, 1] on a digitised survival curve (the same
 #: tolerance as ``explorer.stats.survival.reconstruct_ipd``, which clips it).
 SURVIVAL_SLACK = 0.05
@@ -65,13 +73,15 @@ _ID_SECTIONS = (
     "baseline",
     "eligibility",
     "km_figures",
+    "outcome_measures",
 )
 _TIME_UNITS = ("days", "weeks", "months", "years")  # a tuple: units may be junk
+_GRADE_PATTERN = "^(any|[1-5]|[1-5]-[1-5]|>=[1-5])$"
 _PATTERN_WORDS = {
     "^[A-Za-z][A-Za-z0-9_-]*$": "must be an id: a letter, then letters, digits, '_' or '-'",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be an ISO date (YYYY-MM-DD)",
     "^[0-9]{4}-[0-9]{2}$": "must be a year and month (YYYY-MM)",
-    "^(any|[1-5]|[1-5]-[1-5]|>=[1-5])$": "must be a grade: any, 1 to 5, a band like 3-4, or >=3",
+    _GRADE_PATTERN: "must be a grade: any, 1 to 5, a band like 3-4, or >=3",
 }
 _TYPE_WORDS = {
     "object": "an object",
@@ -118,12 +128,12 @@ def validate(data: Any) -> list[tuple[str, str]]:
     Examples
     --------
     >>> validate({"schema_version": "2.0"})
-    [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0 and 1.1")]
+    [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0, 1.1 and 1.2")]
     """
     if isinstance(data, Mapping):
         version = data.get("schema_version")
         if isinstance(version, str) and version not in SUPPORTED_VERSIONS:
-            readable = " and ".join(SUPPORTED_VERSIONS)
+            readable = ", ".join(SUPPORTED_VERSIONS[:-1]) + " and " + SUPPORTED_VERSIONS[-1]
             return [
                 (
                     "schema_version",
@@ -132,6 +142,56 @@ def validate(data: Any) -> list[tuple[str, str]]:
             ]
         data = dict(data)
     return _merge(_schema_problems(data, _validator()), _semantic_problems(data))
+
+
+def minimum_version(data: Mapping) -> str:
+    """The oldest format version that can hold ``data`` (parsed evidence JSON).
+
+    "1.2" when it uses anything 1.2 added (outcome measures, trial context, masking,
+    named or further comparisons, ungraded or organ-classed adverse events) or relaxed (a
+    design calculation left out or null, ``allocation`` ``{}``, no control arm or fewer
+    than two arms, no endpoints); else "1.1" when it has ``km_figures``; else "1.0".
+    Only the sections present are judged, so partial data gets an answer too.
+    Writers declare the later of this and the file's own version, so a file is never
+    moved to a newer version it does not need.
+
+    Examples
+    --------
+    >>> minimum_version({"km_figures": []})
+    '1.1'
+    >>> minimum_version({"adverse_events": [{"grade": "ungraded"}]})
+    '1.2'
+    """
+    if _uses_1_2(data):
+        return "1.2"
+    return "1.1" if "km_figures" in data else "1.0"
+
+
+def _uses_1_2(data: Mapping) -> bool:
+    # Only sections present are judged, so the function also answers for partial data.
+    if "outcome_measures" in data or "context" in _obj(data.get("trial")):
+        return True
+    if "design" in data:
+        design = _obj(data["design"])
+        calculation = ("allocation_ratio", "primary_endpoint", "sides", "alpha", "power")
+        if "masking" in design or design.get("allocation") == {}:
+            return True
+        if any(design.get(name) is None for name in (*calculation, "hypothesised_hr")):
+            return True
+    if "arms" in data:
+        roles = [_obj(arm).get("role") for arm in _arr(data["arms"])]
+        if len(roles) < 2 or roles.count("control") != 1:
+            return True
+    endpoints = [_obj(ep) for ep in _arr(data.get("endpoints"))]
+    if "endpoints" in data and not endpoints:
+        return True
+    if any("other_effects" in ep for ep in endpoints):
+        return True
+    named = ("treatment", "control", "label")
+    if any(name in _obj(ep.get("effect")) for ep in endpoints for name in named):
+        return True
+    events = [_obj(ae) for ae in _arr(data.get("adverse_events"))]
+    return any(ae.get("grade") == "ungraded" or "organ_system" in ae for ae in events)
 
 
 def validate_km_figure(
@@ -204,9 +264,10 @@ def _schema_problems(data: Any, validator: Draft202012Validator) -> list[tuple[P
         return []
     best = best_match(errors)
     errors.sort(key=lambda e: (e is not best, _sort_key(e.absolute_path)))
+    declared = data.get("schema_version") if isinstance(data, Mapping) else None
     out: list[tuple[Path, str, Path]] = []
     for error in errors:
-        out.extend(_translate(error))
+        out.extend(_translate(error, declared))
     return out
 
 
@@ -215,7 +276,8 @@ def _sort_key(path) -> tuple:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
 
 
-def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
+def _translate(error: ValidationError, declared: Any) -> Iterator[tuple[Path, str, Path]]:
+    """One jsonschema error in plain words; ``declared`` is the file's schema_version."""
     path: Path = tuple(error.absolute_path)
     keyword = error.validator
     value = error.validator_value
@@ -250,6 +312,8 @@ def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
         yield path, "must not be empty", path
     elif keyword == "maxLength":
         yield path, f"is too long ({len(instance)} characters; at most {value})", path
+    elif keyword == "pattern" and value == _GRADE_PATTERN and declared not in _BEFORE_1_2:
+        yield path, "must be a grade: any, 1 to 5, a band like 3-4, >=3, or ungraded", path
     elif keyword == "pattern":
         yield path, _PATTERN_WORDS.get(value, f"must match the pattern {value}"), path
     elif keyword in ("minItems", "maxItems") and path and path[-1] == "range":
@@ -260,16 +324,19 @@ def _translate(error: ValidationError) -> Iterator[tuple[Path, str, Path]]:
         yield path, f"must have at most {value} item{'s' if value != 1 else ''}", path
     elif keyword == "minProperties":
         yield path, "must not be empty", path
-    elif keyword == "not" and isinstance(value, dict) and set(value) == {"required"}:
-        # Fields a newer minor version added, in a file that declares an older one.
-        declared = instance.get("schema_version") if isinstance(instance, Mapping) else None
-        for name in value["required"]:
-            yield (
-                (*path, name),
-                f'needs schema_version "{SCHEMA_VERSION}"; this file declares'
-                f' {json.dumps(declared)}: change schema_version to "{SCHEMA_VERSION}"',
-                (*path, name),
-            )
+    elif keyword == "not" and isinstance(value, dict) and ("required" in value or "const" in value):
+        # Fields (or values) a newer minor version added, in a file that declares an older
+        # one; the schema names the version that added them ("x-since-version").
+        since = error.schema.get("x-since-version", SCHEMA_VERSION)
+        needs = (
+            f'needs schema_version "{since}"; this file declares {json.dumps(declared)}:'
+            f' change schema_version to "{since}"'
+        )
+        if "required" in value:
+            for name in value["required"]:
+                yield (*path, name), needs, (*path, name)
+        else:
+            yield path, f"{json.dumps(value['const'], ensure_ascii=False)} {needs}", path
     else:  # keywords this schema does not use; keep jsonschema's own words
         yield path, error.message, path
 
@@ -321,6 +388,8 @@ class _Semantic:
         self.data = _obj(data)
         self.problems: list[tuple[Path, str]] = []
         self.ids: dict[str, list[str]] = {}
+        # Files of 1.0 and 1.1 keep their stricter rules (one control arm, ...).
+        self.before_1_2 = self.data.get("schema_version") in _BEFORE_1_2
 
     def add(self, path: Path, problem: str) -> None:
         self.problems.append((path, problem))
@@ -328,8 +397,10 @@ class _Semantic:
     def run(self) -> list[tuple[Path, str]]:
         for section in _ID_SECTIONS:
             self.ids[section] = self._unique_ids(section)
+        self._outcome_ids()
         self._arms()
         self._references()
+        self._context()
         self._populations()
         self._design()
         self._endpoints()
@@ -337,6 +408,7 @@ class _Semantic:
         self._baseline()
         self._dates()
         self._km_figures()
+        self._outcome_measures()
         # Checks every measure gets; after the specific ones, whose words are more telling.
         for path, measure in _iter_measures(self.data, ()):
             self._measure(path, measure)
@@ -373,8 +445,10 @@ class _Semantic:
         if not arms:
             return
         controls = roles.count("control")
-        if controls != 1:
+        if self.before_1_2 and controls != 1:
             self.add(("arms",), f"must have exactly one control arm (found {controls})")
+        elif controls > 1:
+            self.add(("arms",), f"must have at most one control arm (found {controls})")
         if "treatment" not in roles:
             self.add(("arms",), "must have at least one treatment arm")
 
@@ -397,6 +471,13 @@ class _Semantic:
             "documents",
             "document",
         )
+        for i, measure in enumerate(_arr(self.data.get("outcome_measures"))):
+            self._ref(
+                ("outcome_measures", i, "source", "document"),
+                _obj(_obj(measure).get("source")).get("document"),
+                "documents",
+                "document",
+            )
         for section in ("endpoints", "adverse_events", "baseline"):
             for i, entry in enumerate(_arr(self.data.get(section))):
                 self._ref(
@@ -545,9 +626,7 @@ class _Semantic:
                 self.add(("design", "allocation"), f"missing arm {arm!r}")
         self._positive(("design", "allocation_ratio"), design.get("allocation_ratio"), "ratio")
         self._allocation_matches(design, allocation)
-        self._ref(
-            ("design", "primary_endpoint"), design.get("primary_endpoint"), "endpoints", "endpoint"
-        )
+        self._primary_endpoint(design.get("primary_endpoint"))
         alpha = _obj(design.get("alpha")).get("value")
         if _is_num(alpha) and not 0 < alpha < 1:
             self.add(("design", "alpha", "value"), "alpha must be between 0 and 1 (exclusive)")
@@ -621,15 +700,9 @@ class _Semantic:
             self._arm_keys(path, _obj(landmark).get("by_arm"))
             for arm, m in _obj(_obj(landmark).get("by_arm")).items():
                 self._percent((*path, arm), m)
-        effect = _obj(ep.get("effect"))
-        estimate = effect.get("estimate")
-        self._positive(("endpoints", i, "effect", "estimate"), estimate, "hazard ratio")
-        lower = _obj(estimate).get("lower")
-        if _is_num(lower) and lower <= 0:
-            self.add(("endpoints", i, "effect", "estimate", "lower"), "hazard ratio must be > 0")
-        p = _obj(effect.get("p")).get("value")
-        if _is_num(p) and not 0 <= p <= 1:
-            self.add(("endpoints", i, "effect", "p", "value"), "p-value must be between 0 and 1")
+        self._effect(("endpoints", i, "effect"), ep.get("effect"))
+        for j, other in enumerate(_arr(ep.get("other_effects"))):
+            self._effect(("endpoints", i, "other_effects", j), other)
         events = ep.get("events")
         self._count(("endpoints", i, "events"), events if _is_measure(events) else None)
         population = ep.get("population")
@@ -645,6 +718,150 @@ class _Semantic:
                 f"{_fmt(n_events)} events exceed the {_fmt(totals[population])} patients"
                 f" of population {population!r}",
             )
+
+    def _effect(self, path: Path, effect: Any) -> None:
+        """A hazard ratio, its p, and (format 1.2) the arms it compares."""
+        effect = _obj(effect)
+        if not effect:
+            return
+        estimate = effect.get("estimate")
+        self._positive((*path, "estimate"), estimate, "hazard ratio")
+        lower = _obj(estimate).get("lower")
+        if _is_num(lower) and lower <= 0:
+            self.add((*path, "estimate", "lower"), "hazard ratio must be > 0")
+        p = _obj(effect.get("p")).get("value")
+        if _is_num(p) and not 0 <= p <= 1:
+            self.add((*path, "p", "value"), "p-value must be between 0 and 1")
+        treatment, control = effect.get("treatment"), effect.get("control")
+        self._ref((*path, "treatment"), treatment, "arms", "arm")
+        self._ref((*path, "control"), control, "arms", "arm")
+        if isinstance(treatment, str) and treatment == control:
+            self.add(
+                (*path, "control"),
+                f"must differ from treatment: a comparison of arm {treatment!r} with itself",
+            )
+        if treatment is None and control is None and not self.before_1_2:
+            self._unnamed_comparison(path)
+
+    def _unnamed_comparison(self, path: Path) -> None:
+        """An effect that names no arms means "the treatment arm vs the control arm"."""
+        arms = [_obj(a) for a in _arr(self.data.get("arms"))]
+        treatment = [a.get("id") for a in arms if a.get("role") == "treatment"]
+        controls = [a for a in arms if a.get("role") == "control"]
+        if not treatment or len(controls) > 1:
+            return  # reported under arms
+        if not controls:
+            why = "the trial has no control arm"
+        elif len(treatment) > 1:
+            listing = ", ".join(str(t) for t in treatment)
+            why = f"the trial has {len(treatment)} treatment arms ({listing})"
+        else:
+            return
+        self.add(path, f"must name its 'treatment' and 'control' arms: {why}")
+
+    def _primary_endpoint(self, name: Any) -> None:
+        path = ("design", "primary_endpoint")
+        if self.before_1_2:
+            self._ref(path, name, "endpoints", "endpoint")
+            return
+        endpoints, measures = self.ids["endpoints"], self.ids["outcome_measures"]
+        if isinstance(name, str) and name not in endpoints and name not in measures:
+            self.add(
+                path,
+                f"unknown endpoint or outcome measure id {name!r} (endpoints are:"
+                f" {', '.join(endpoints) or 'none'}; outcome_measures are:"
+                f" {', '.join(measures) or 'none'})",
+            )
+
+    def _outcome_ids(self) -> None:
+        """Outcome-measure ids differ from endpoint ids: design.primary_endpoint names either."""
+        endpoints: dict[str, int] = {}
+        for i, ep in enumerate(_arr(self.data.get("endpoints"))):
+            id_ = _obj(ep).get("id")
+            if isinstance(id_, str):
+                endpoints.setdefault(id_, i)
+        for i, measure in enumerate(_arr(self.data.get("outcome_measures"))):
+            id_ = _obj(measure).get("id")
+            if isinstance(id_, str) and id_ in endpoints:
+                first = format_path(("endpoints", endpoints[id_], "id"))
+                self.add(
+                    ("outcome_measures", i, "id"),
+                    f"id {id_!r} is already an endpoint's ({first}): outcome-measure ids must"
+                    " differ from endpoint ids",
+                )
+
+    def _context(self) -> None:
+        for label in _obj(_obj(self.data.get("trial")).get("context")):
+            if isinstance(label, str) and not label.strip():
+                self.add(("trial", "context", label), "the label must not be empty")
+
+    def _outcome_measures(self) -> None:
+        primary = _obj(self.data.get("design")).get("primary_endpoint")
+        for i, measure in enumerate(_arr(self.data.get("outcome_measures"))):
+            measure = _obj(measure)
+            path: Path = ("outcome_measures", i)
+            if (
+                isinstance(primary, str)
+                and measure.get("id") == primary
+                and measure.get("role") != "primary"
+            ):
+                self.add(
+                    (*path, "role"),
+                    "must be 'primary': design.primary_endpoint names this outcome measure",
+                )
+            groups = self._outcome_groups(path, _arr(measure.get("groups")))
+            for j, value in enumerate(_arr(measure.get("values"))):
+                value = _obj(value)
+                self._group_ref((*path, "values", j, "group"), value.get("group"), groups)
+                lower, upper = value.get("lower"), value.get("upper")
+                if _is_num(lower) and _is_num(upper) and lower > upper:
+                    self.add(
+                        (*path, "values", j, "lower"),
+                        f"lower {_fmt(lower)} is above upper {_fmt(upper)}",
+                    )
+            for j, analysis in enumerate(_arr(measure.get("analyses"))):
+                self._outcome_analysis((*path, "analyses", j), _obj(analysis), groups)
+
+    def _outcome_groups(self, path: Path, groups: list) -> list[str]:
+        """Check the groups of one outcome measure; return their ids."""
+        seen: dict[str, int] = {}
+        for j, group in enumerate(groups):
+            group = _obj(group)
+            id_ = group.get("id")
+            if isinstance(id_, str):
+                if id_ in seen:
+                    first = format_path((*path, "groups", seen[id_], "id"))
+                    self.add(
+                        (*path, "groups", j, "id"), f"duplicate id {id_!r} (first used at {first})"
+                    )
+                else:
+                    seen[id_] = j
+            self._ref((*path, "groups", j, "arm"), group.get("arm"), "arms", "arm")
+            n = group.get("n")
+            self._count((*path, "groups", j, "n"), n if _is_measure(n) else None)
+        return list(seen)
+
+    def _group_ref(self, path: Path, group: Any, groups: list[str]) -> None:
+        if isinstance(group, str) and group not in groups:
+            listing = ", ".join(groups) or "none"
+            self.add(path, f"unknown group {group!r} (groups of this measure: {listing})")
+
+    def _outcome_analysis(self, path: Path, analysis: Mapping, groups: list[str]) -> None:
+        first: dict[str, int] = {}
+        for k, group in enumerate(_arr(analysis.get("groups"))):
+            self._group_ref((*path, "groups", k), group, groups)
+            if not isinstance(group, str):
+                continue
+            if group in first:
+                self.add(
+                    (*path, "groups", k),
+                    f"group {group!r} is listed twice (first at groups[{first[group]}])",
+                )
+            else:
+                first[group] = k
+        p = _obj(analysis.get("p")).get("value")
+        if _is_num(p) and not 0 <= p <= 1:
+            self.add((*path, "p", "value"), "p-value must be between 0 and 1")
 
     def _adverse_events(self) -> None:
         for i, ae in enumerate(_arr(self.data.get("adverse_events"))):

@@ -99,10 +99,10 @@ def test_unsupported_schema_version_is_refused_first(text):
         evidence.loads(json.dumps(data), origin="future.json")
     assert str(caught.value) == (
         "future.json: schema_version: unsupported schema_version '2.0'; "
-        "this version reads 1.0 and 1.1"
+        "this version reads 1.0, 1.1 and 1.2"
     )
     assert caught.value.problems == (
-        ("schema_version", "unsupported schema_version '2.0'; this version reads 1.0 and 1.1"),
+        ("schema_version", "unsupported schema_version '2.0'; this version reads 1.0, 1.1 and 1.2"),
     )
 
 

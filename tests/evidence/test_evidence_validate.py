@@ -335,7 +335,7 @@ CASES = [
         "unsupported schema_version",
         _set("schema_version", value="2.0"),
         "schema_version",
-        "unsupported schema_version '2.0'; this version reads 1.0 and 1.1",
+        "unsupported schema_version '2.0'; this version reads 1.0, 1.1 and 1.2",
     ),
 ]
 

@@ -121,9 +121,9 @@ CASES = [
     ),
     (
         "unknown version",
-        _set("schema_version", value="1.2"),
+        _set("schema_version", value="1.3"),
         "schema_version",
-        "unsupported schema_version '1.2'; this version reads 1.0 and 1.1",
+        "unsupported schema_version '1.3'; this version reads 1.0, 1.1 and 1.2",
     ),
     ("missing label", _delete(*FIG, "label"), "km_figures[0].label", "is required"),
     (
@@ -499,9 +499,9 @@ def test_survival_rises(time, survival, rises):
 def test_schema_is_valid_draft_2020_12_and_describes_figures():
     schema = evidence.schema()
     Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["enum"] == ["1.0", "1.1"]
+    assert schema["properties"]["schema_version"]["enum"] == ["1.0", "1.1", "1.2"]
     assert schema["properties"]["km_figures"]["items"] == {"$ref": "#/$defs/km_figure"}
-    assert evidence.SCHEMA_VERSION == "1.1"
+    assert evidence.SCHEMA_VERSION == "1.2"
 
 
 def test_docs_list_the_new_error_messages(base):
