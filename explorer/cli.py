@@ -2,9 +2,10 @@
 
 ``explorer [FILE]`` opens the main window; ``explorer summary [FILE] [--json]``
 and ``explorer audit [FILE] [--json]`` print the same figures and checks the GUI
-shows; ``explorer report [FILE] --out PATH`` writes the report (PDF or HTML).
-FILE defaults to the bundled PALMIRA evidence. Bad input exits with status 2 and
-one line on stderr naming the file, the place in it and the problem.
+shows; ``explorer report [FILE] --out PATH`` writes the report (PDF or HTML);
+``explorer import FILE... [--library PATH]`` adds evidence files and registry records
+to the user's library. FILE defaults to the bundled PALMIRA evidence. Bad input exits
+with status 2 and one line on stderr naming the file, the place in it and the problem.
 
 Qt is imported only when the GUI is asked for, so the headless commands run on a
 machine with no display and start quickly.
@@ -23,7 +24,7 @@ from typing import TextIO
 from explorer import __version__
 
 EXIT_BAD_INPUT = 2
-HEADLESS = ("summary", "audit", "screenshot", "report")
+HEADLESS = ("summary", "audit", "screenshot", "report", "import")
 LEVEL_MARKS = {"pass": "PASS", "note": "NOTE", "warn": "WARN"}
 
 
@@ -67,6 +68,20 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", required=True, metavar="PATH", help="where to write: report.pdf or report.html"
     )
+    imp = sub.add_parser(
+        "import",
+        help="add evidence files or ClinicalTrials.gov records to your library",
+        description="Add evidence files (format 1.0-1.2) and ClinicalTrials.gov v2 records "
+        "(a study or a page of studies) to your library, one data cut each; a file already "
+        "in the library is not added twice. Each file is added whole or not at all.",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", help="evidence file or registry record")
+    imp.add_argument(
+        "--library",
+        metavar="PATH",
+        help="library file (default: $EXPLORER_LIBRARY, else library.sqlite3 in the app's "
+        "data folder)",
+    )
     return parser
 
 
@@ -92,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _screenshot(ns.outdir, ns.file)
         if ns.command == "report":
             return _report(ns.out, ns.file)
+        if ns.command == "import":
+            return import_files(ns.files, ns.library, out=sys.stdout, err=sys.stderr)
         return _run_headless(ns.command, ns.file, as_json=ns.json, out=sys.stdout, err=sys.stderr)
     ns, rest = _gui_parser().parse_known_args(args)
     if rest:
@@ -191,6 +208,44 @@ def _report(out: str, file: str | None) -> int:
         return EXIT_BAD_INPUT
     print(path)
     return 0
+
+
+def import_files(files: Sequence[str], library: str | None, *, out: TextIO, err: TextIO) -> int:
+    """Add ``files`` to the library at ``library`` (default: the app's); print one line each.
+
+    Every file is tried (each is its own transaction), so one bad file does not stop
+    the others; the status is 2 when any file or the library itself was refused.
+    """
+    from explorer.evidence import EvidenceError
+    from explorer.evidence.library import Library, LibraryError
+
+    if library is None:
+        from explorer.ui.settings import library_path  # Qt only to find the app-data folder
+
+        library = str(library_path())
+    try:
+        lib = Library(library)
+    except LibraryError as exc:
+        err.write(f"explorer: import: {exc}\n")
+        return EXIT_BAD_INPUT
+    status = 0
+    with lib:
+        for file in files:
+            try:
+                results = lib.import_file(file)
+            except (EvidenceError, LibraryError) as exc:
+                err.write(f"explorer: import: {exc}\n")
+                status = EXIT_BAD_INPUT
+                continue
+            if not results:
+                out.write(f"nothing to add: {file} holds no study\n")
+            for result in results:
+                acronym = lib.trial(result.trial_id).acronym
+                where = f"{acronym}: {result.label} (trial {result.trial_id}, cut {result.cut_id})"
+                out.write(
+                    f"already in the library: {where}\n" if result.duplicate else f"added {where}\n"
+                )
+    return status
 
 
 def _header(summary) -> list[str]:

@@ -2,7 +2,8 @@
 
 The file lives in the platform's config folder, or in ``EXPLORER_CONFIG_DIR`` when
 that is set (tests point it at a temporary folder, as napari's ``NAPARI_CONFIG``).
-Data-like settings belong to the library database, not here.
+Data-like settings belong to the library database, not here: :func:`library_path`
+says where that is (``EXPLORER_LIBRARY`` overrides it the same way).
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QStandardPaths
 
 SCHEMA_VERSION = 1
 MAX_RECENT = 8
+#: The names the QApplication gets in ``explorer.app``; the app-data folder is named
+#: after them, so the command line (which has no QApplication) sets the same ones.
+ORGANISATION_NAME = "TrialEvidenceExplorer"
+APPLICATION_NAME = "Trial Evidence Explorer"
+LIBRARY_FILE = "library.sqlite3"
 
 
 def settings_path() -> Path:
@@ -26,6 +32,28 @@ def settings_path() -> Path:
         base = Path(QStandardPaths.writableLocation(location) or Path.home() / ".config")
         base = base / "trial-evidence-explorer"
     return base / "explorer.ini"
+
+
+def library_path() -> Path:
+    """Where the user's library database is (not necessarily existing yet).
+
+    ``EXPLORER_LIBRARY`` (a file path) overrides it; otherwise it is
+    ``library.sqlite3`` in the platform's app-data folder (on Linux
+    ``~/.local/share/TrialEvidenceExplorer/Trial Evidence Explorer/``), which is
+    created here. The organisation and application names are set first when no one has
+    set them, so the command line finds the same file as the window.
+    """
+    override = os.environ.get("EXPLORER_LIBRARY")
+    if override:
+        return Path(override).expanduser()
+    if not QCoreApplication.organizationName():  # no QApplication named it (command line)
+        QCoreApplication.setOrganizationName(ORGANISATION_NAME)
+        QCoreApplication.setApplicationName(APPLICATION_NAME)
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    folder = QStandardPaths.writableLocation(location)
+    base = Path(folder) if folder else Path.home() / ".local" / "share" / "trial-evidence-explorer"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / LIBRARY_FILE
 
 
 class Settings:

@@ -1,0 +1,69 @@
+"""Open any file the app reads as trial evidence: an evidence file or a registry record.
+
+One entry point for the window's Open, the command line and the library, so they all
+accept the same files and refuse the same ones with the same message.
+"""
+
+from __future__ import annotations
+
+import os
+
+from explorer.evidence.errors import EvidenceError
+from explorer.evidence.load import from_dict, parse_json
+from explorer.evidence.model import Evidence
+
+#: Larger files are refused before they are read (the largest real registry record
+#: seen, with 679 serious-event terms, is a few megabytes).
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_any(path: str | os.PathLike) -> list[Evidence]:
+    """Read ``path`` as an evidence file or a ClinicalTrials.gov v2 record (or page).
+
+    Returns
+    -------
+    list of Evidence
+        One item for an evidence file or a single study; one per study for a page.
+
+    Raises
+    ------
+    EvidenceError
+        For anything else, named: a retired pre-v2 or XML registry record, a file that
+        is not UTF-8 JSON, a file over :data:`MAX_BYTES`, a record with a problem (the
+        field and the problem).
+    """
+    from explorer.evidence import ctgov
+
+    origin = os.fspath(path)
+    text = _read_text(path, origin)
+    body = text.lstrip("\ufeff \t\r\n")
+    if body.startswith("<"):
+        return ctgov.read_registry_text(text, origin=origin)  # names classic XML
+    data = parse_json(text.removeprefix("\ufeff"), origin=origin)
+    if ctgov.sniff(data, origin=origin) == "evidence":
+        return [from_dict(data, origin=origin)]
+    return ctgov.read_registry_text(text, origin=origin)
+
+
+def _read_text(path: str | os.PathLike, origin: str) -> str:
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            raise EvidenceError(
+                origin,
+                "",
+                f"the file is {size / 2**20:.0f} MB; files over {MAX_BYTES // 2**20} MB are"
+                " not read (no evidence file or registry record is that large)",
+            )
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise EvidenceError(origin, "", "file not found") from None
+    except IsADirectoryError:
+        raise EvidenceError(origin, "", "is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(
+            origin, "", f"not UTF-8 text (undecodable byte at offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise EvidenceError(origin, "", f"cannot be read: {exc.strerror or exc}") from None
