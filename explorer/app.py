@@ -25,9 +25,10 @@ def main(file: str | None = None) -> int:
     """
     from explorer import evidence
     from explorer.evidence import EvidenceError
+    from explorer.evidence.sources import read_any
 
     try:
-        ev = evidence.load_bundled() if file is None else evidence.load(file)
+        ev = evidence.load_bundled() if file is None else read_any(file)[0]
     except EvidenceError as exc:
         sys.stderr.write(f"explorer: {exc}\n")
         return 2
@@ -35,9 +36,17 @@ def main(file: str | None = None) -> int:
     from explorer.ui.main_window import MainWindow
 
     app = make_application()
-    # The shell (header from reported figures, navigation) paints first; panels and the
-    # statistics behind them load right after, off the start-up path.
-    window = MainWindow(ev, source_path=file, deferred=True)
+    # The shell (header from reported figures, navigation) paints first; panels, the
+    # library and the statistics behind them load right after, off the start-up path.
+    window = MainWindow(ev, source_path=file, deferred=True, library=open_library)
     window.show()
     window.finish_loading_later()
     return app.exec()
+
+
+def open_library():
+    """The user's library at its usual place (``EXPLORER_LIBRARY`` overrides it)."""
+    from explorer.evidence.library import Library
+    from explorer.ui.settings import library_path
+
+    return Library(library_path())

@@ -42,7 +42,7 @@ def read_any(path: str | os.PathLike) -> list[Evidence]:
     data = parse_json(text.removeprefix("\ufeff"), origin=origin)
     if ctgov.sniff(data, origin=origin) == "evidence":
         return [from_dict(data, origin=origin)]
-    return ctgov.read_registry_text(text, origin=origin)
+    return ctgov.read_registry_text(text.removeprefix("\ufeff"), origin=origin)
 
 
 def _read_text(path: str | os.PathLike, origin: str) -> str:

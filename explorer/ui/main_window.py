@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -42,13 +43,15 @@ from PySide6.QtWidgets import (
 from explorer import __version__
 from explorer.analysis.figures import STATUS_MARKS, short_citation
 from explorer.analysis.headline import primary_result
-from explorer.evidence import Evidence, EvidenceError, KmFigure, TimeToEventEndpoint, load
+from explorer.evidence import Evidence, EvidenceError, KmFigure, TimeToEventEndpoint
+from explorer.evidence.sources import read_any
 
 from .panels.base import Panel
 from .settings import Settings
 
 if TYPE_CHECKING:
     from explorer.analysis import Summary
+    from explorer.evidence.library import Library
 
     from .digitised_dialog import DigitisedImportDialog
     from .workers import Worker
@@ -69,16 +72,20 @@ PANEL_TITLES = (
     ("interpretation", "Interpretation"),
     ("audit", "Audit"),
     ("figures", "All figures"),
+    ("compare", "Compare trials"),
+    ("library", "Library"),
 )
 
 
 def default_panels() -> list[Panel]:
     """The panels of the main window, in navigation order."""
     from .panels.audit_panel import AuditPanel
+    from .panels.compare_page import ComparePage
     from .panels.design_panel import DesignPanel
     from .panels.endpoints_panel import EndpointsPanel
     from .panels.figures_panel import FiguresPanel
     from .panels.interpretation_panel import InterpretationPanel
+    from .panels.library_page import LibraryPage
     from .panels.overview_panel import OverviewPanel
     from .panels.safety_panel import SafetyPanel
 
@@ -90,6 +97,8 @@ def default_panels() -> list[Panel]:
         InterpretationPanel(),
         AuditPanel(),
         FiguresPanel(),
+        ComparePage(),
+        LibraryPage(),
     ]
 
 
@@ -116,9 +125,19 @@ class MainWindow(QMainWindow):
         panels: Sequence[Panel] | None = None,
         source_path: str | None = None,
         deferred: bool = False,
+        library: Library | Callable[[], Library] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The user's library (None: none could be opened; see :attr:`library_problem`).
+        #: A callable opens it when the panels are built, after the first paint.
+        self.library: Library | None = library if not callable(library) else None
+        self._library_opener = library if callable(library) else None
+        self.library_problem: str | None = None
+        #: The library data cut on show (None when the trial came from a file).
+        self.source_cut: int | None = None
+        self.library_import_progress: QProgressDialog | None = None
+        self._library_worker: Worker | None = None
         self.settings = settings or Settings()
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -178,9 +197,18 @@ class MainWindow(QMainWindow):
 
         self.details = _DetailsView()
         self.details.setPlaceholderText("Select a number to see where it came from.")
+        from .notes import NotesEditor
+
+        self.figure_notes = NotesEditor()
+        self.figure_notes.setObjectName("figure_notes")
+        details_split = QSplitter(Qt.Orientation.Horizontal)
+        details_split.addWidget(self.details)
+        details_split.addWidget(self.figure_notes)
+        details_split.setStretchFactor(0, 3)
+        details_split.setStretchFactor(1, 2)
         self.details_dock = QDockWidget("Where this number comes from", self)
         self.details_dock.setObjectName("details_dock")
-        self.details_dock.setWidget(self.details)
+        self.details_dock.setWidget(details_split)
         self.details_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -223,6 +251,7 @@ class MainWindow(QMainWindow):
                 panel.figure_activated.connect(self.go_to_figure)
         self.stack.removeWidget(self.loading_label)
         self.loading_label.hide()
+        self._connect_library()
         self.set_evidence(self._evidence)
         try:
             self.show_panel(self.settings.last_panel())
@@ -256,6 +285,12 @@ class MainWindow(QMainWindow):
             "&Import digitised Kaplan–Meier figure…", self._on_import_triggered, "Ctrl+I"
         )
         file_menu.addAction(self.import_action)
+        self.library_import_action = self._action(
+            "Import into &library (evidence or ClinicalTrials.gov record)…",
+            lambda _=False: self.import_into_library(),
+            "Ctrl+Shift+I",
+        )
+        file_menu.addAction(self.library_import_action)
         self.save_as_action = self._action(
             "&Save evidence as…", self._on_save_as_triggered, "Ctrl+Shift+S"
         )
@@ -329,6 +364,7 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.set_summary(summary)
         self.details.clear()
+        self._target_figure_note(None)
         self.summary_changed.emit(summary)
 
     def _show_header(self, evidence: Evidence) -> None:
@@ -357,7 +393,7 @@ class MainWindow(QMainWindow):
 
     def _open_file_now(self, path: str) -> bool:
         try:
-            evidence = load(path)
+            found = read_any(path)
         except EvidenceError as exc:
             self.last_error = str(exc)
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open evidence", "", parent=self)
@@ -369,11 +405,18 @@ class MainWindow(QMainWindow):
             box.open()
             self.error_dialog = box
             return False
+        evidence = found[0]
         self.source_path = str(path)
+        self.source_cut = None
         self.set_evidence(evidence)
         self.settings.add_recent_file(path)
         self._refresh_recent_menu()
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        more = (
+            f"; it holds {len(found)} studies: File › Import into library keeps them all"
+            if len(found) > 1
+            else ""
+        )
+        self.statusBar().showMessage(f"Opened {path}{more}", 10000)
         return True
 
     def reload(self) -> bool:
@@ -387,6 +430,8 @@ class MainWindow(QMainWindow):
     def _reload_now(self) -> bool:
         if self.source_path:
             return self._open_file_now(self.source_path)
+        if self.source_cut is not None and self.library is not None:
+            return self._open_cut_now(self.source_cut)
         from explorer.evidence import load_bundled
 
         self.set_evidence(load_bundled())
@@ -453,6 +498,8 @@ class MainWindow(QMainWindow):
             self.details.setPlainText(self.summary.explain(figure_id))
         except KeyError:
             self.details.setPlainText(f"No figure {figure_id!r} in this trial.")
+            return
+        self._target_figure_note(figure_id)
 
     def render_panels(self, outdir: str | Path, size: QSize = SCREENSHOT_SIZE) -> list[Path]:
         """Render every panel (with header and navigation) to ``outdir/<panel>.png``."""
@@ -473,6 +520,195 @@ class MainWindow(QMainWindow):
             paths.append(path)
         self.show_panel(max(current, 0))
         return paths
+
+    # -- library, notes, comparison ----------------------------------------------------
+    def _connect_library(self) -> None:
+        """Open the library (if given as an opener) and hand it to the pages that use it."""
+        if self._library_opener is not None:
+            opener, self._library_opener = self._library_opener, None
+            from explorer.evidence.library import LibraryError
+
+            try:
+                self.library = opener()
+            except (LibraryError, OSError) as exc:  # the app stays usable without it
+                self.library = None
+                self.library_problem = str(exc)
+        page = self._page("library")
+        if page is not None:
+            page.set_library(self.library, problem=self.library_problem)
+            page.cut_activated.connect(self.open_cut)
+            page.diff_requested.connect(self.show_cut_diff)
+            page.import_requested.connect(self.import_into_library)
+        compare = self._page("compare")
+        if compare is not None:
+            compare.set_candidates(self.compare_candidates)
+
+    def _page(self, name: str) -> Panel | None:
+        return next((p for p in self.panels if p.name == name), None)
+
+    def current_trial_id(self) -> int | None:
+        """The library's id of the trial on show (by registry id), or None."""
+        if self.library is None:
+            return None
+        return self.library.trial_id_for(self._evidence)
+
+    def _target_figure_note(self, figure_id: str | None) -> None:
+        trial_id = self.current_trial_id()
+        if figure_id is None or self.summary is None:
+            self.figure_notes.set_target(
+                self.library, None, None, "Note on a figure: select a number first"
+            )
+            return
+        label = self.summary.figure(figure_id).label
+        self.figure_notes.set_target(self.library, trial_id, figure_id, f"Note on {label}")
+
+    def compare_candidates(self) -> list[tuple[str, Evidence]]:
+        """Every library trial at its newest data cut (bundled ones included), newest first."""
+        from explorer.evidence.library import LibraryError
+
+        from .panels.compare_page import MAX_CANDIDATES, candidate_label
+
+        if self.library is None:
+            return []
+        out = []
+        for trial in self.library.trials(limit=MAX_CANDIDATES):
+            cuts = self.library.cuts(trial.id)
+            if not cuts:
+                continue
+            try:
+                evidence = self.library.evidence(cuts[-1].id)
+            except (EvidenceError, LibraryError, KeyError):
+                continue  # a cut that no longer validates or is gone is skipped, not fatal
+            out.append((candidate_label(evidence), evidence))
+        return out
+
+    def open_cut(self, cut_id: int) -> bool:
+        """Show a data cut from the library (after Save / Discard / Cancel when needed)."""
+        return self._confirm_discard(lambda: self._open_cut_now(cut_id))
+
+    def _open_cut_now(self, cut_id: int) -> bool:
+        if self.library is None:
+            return False
+        from explorer.evidence.library import LibraryError
+
+        try:
+            evidence = self.library.evidence(cut_id)
+        except (EvidenceError, LibraryError, KeyError) as exc:
+            self._show_error("Cannot open this data cut", str(exc))
+            return False
+        self.source_path = None
+        self.source_cut = cut_id
+        self.set_evidence(evidence)
+        self.statusBar().showMessage(f"Opened {evidence.trial.acronym}: {evidence.data_cut.label}")
+        return True
+
+    def show_cut_diff(self, old_cut: int, new_cut: int):
+        """Open the list of figures that changed between two data cuts of one trial."""
+        from explorer.evidence.library import LibraryError
+
+        from .diff_view import CutDiffDialog
+
+        if self.library is None:
+            return None
+        try:
+            old = self.library.evidence(old_cut)
+            new = self.library.evidence(new_cut)
+            dialog = CutDiffDialog.for_evidence(old, new, parent=self)
+        except (ValueError, LibraryError, KeyError) as exc:  # EvidenceError is a ValueError
+            self._show_error("Cannot compare these data cuts", str(exc))
+            return None
+        self.diff_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_into_library(self, paths: Sequence[str] | None = None) -> bool:
+        """Add evidence files and ClinicalTrials.gov records to the library, off the GUI thread.
+
+        Without ``paths`` a file dialog asks for them. Each file is one transaction: a bad
+        file is reported by name and the others are still added. When done, the library
+        page is refreshed and the first imported data cut is opened.
+        """
+        from .workers import Worker
+
+        if self.library is None:
+            self._show_error(
+                "No library", f"The library is not available: {self.library_problem or 'none'}"
+            )
+            return False
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self,
+                "Import into the library",
+                "",
+                "Evidence or ClinicalTrials.gov records (*.json);;All files (*)",
+            )
+        paths = [str(p) for p in paths]
+        if not paths:
+            return False
+        if self._library_worker is not None and self._library_worker.is_running():
+            return False
+        if self._library_worker is None:
+            self._library_worker = Worker(self)
+            self._library_worker.progress.connect(self._on_library_import_progress)
+            self._library_worker.finished.connect(self._on_library_import_finished)
+            self._library_worker.failed.connect(self._on_library_import_failed)
+            self._library_worker.cancelled.connect(self._close_library_import_progress)
+        progress = QProgressDialog("Importing into the library…", "Cancel", 0, len(paths), self)
+        progress.setObjectName("library_import_progress")
+        progress.setWindowTitle("Import")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumDuration(0)
+        progress.canceled.connect(self._library_worker.cancel)
+        self.library_import_progress = progress
+        progress.show()
+        db = self.library.path
+        self._library_worker.start(lambda report: _library_import_job(db, paths, report))
+        return True
+
+    def _on_library_import_progress(self, done: int, total: int) -> None:
+        if self.library_import_progress is not None:
+            self.library_import_progress.setMaximum(total)
+            self.library_import_progress.setValue(done)
+
+    def _close_library_import_progress(self) -> None:
+        if self.library_import_progress is not None:
+            self.library_import_progress.close()
+            self.library_import_progress.deleteLater()
+            self.library_import_progress = None
+
+    def _on_library_import_finished(self, outcome) -> None:
+        self._close_library_import_progress()
+        if outcome is None:
+            return
+        results, problems = outcome
+        page = self._page("library")
+        if page is not None:
+            page.refresh()
+        compare = self._page("compare")
+        if compare is not None:
+            compare.invalidate()
+        added = [r for r in results if not r.duplicate]
+        self.last_import_results = results
+        message = f"{len(added)} data cut(s) added to the library"
+        if len(results) > len(added):
+            message += f", {len(results) - len(added)} already there"
+        self.statusBar().showMessage(message, 10000)
+        if problems:
+            self._show_error(
+                "Some files were not imported",
+                "These files could not be imported; the others were.\n\n" + "\n\n".join(problems),
+            )
+        if results:
+            self._confirm_discard(lambda: self._open_cut_now(results[0].cut_id))
+            if page is not None:
+                page.refresh()
+                page.browser.select_cut(results[0].cut_id)
+
+    def _on_library_import_failed(self, message: str) -> None:
+        self._close_library_import_progress()
+        self._show_error("Import failed", message)
 
     # -- digitised figures ------------------------------------------------------------
     def open_import_dialog(self, curve_path: str | None = None) -> DigitisedImportDialog:
@@ -705,6 +941,12 @@ class MainWindow(QMainWindow):
             return
         if self._import_worker is not None:
             self._import_worker.shutdown()
+        if self._library_worker is not None:
+            self._library_worker.shutdown()
+        self.figure_notes.flush()
+        page = self._page("library")
+        if page is not None:
+            page.flush()
         current = self.current_panel()
         name = current.name if current is not None else self.settings.last_panel()
         self.settings.save_window(self.saveGeometry(), self.saveState(), name)
@@ -749,6 +991,7 @@ class MainWindow(QMainWindow):
         from explorer.evidence import load_bundled
 
         self.source_path = None
+        self.source_cut = None
         self.set_evidence(load_bundled())
 
     def _on_import_triggered(self) -> None:
@@ -773,6 +1016,27 @@ class MainWindow(QMainWindow):
             "Works offline; it never opens a network connection."
         )
         box.open()
+
+
+def _library_import_job(db: Path, paths: Sequence[str], progress) -> tuple | None:
+    """Worker job: import ``paths`` through the thread's own library connection.
+
+    Returns ``(results, problems)``, problems being one plain message per bad file; None
+    once cancelled (files already imported stay, each was its own transaction).
+    """
+    from explorer.evidence.library import Library, LibraryError
+
+    results, problems = [], []
+    with Library(db) as library:
+        for i, path in enumerate(paths):
+            if not progress(i, len(paths)):
+                return None
+            try:
+                results.extend(library.import_file(path))
+            except (EvidenceError, LibraryError) as exc:
+                problems.append(str(exc))
+        progress(len(paths), len(paths))
+    return results, problems
 
 
 def _import_job(evidence: Evidence, figure: KmFigure, progress) -> tuple | None:

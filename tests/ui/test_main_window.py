@@ -20,6 +20,7 @@ from explorer.ui.settings import Settings
 
 PANEL_NAMES = [
     "overview", "endpoints", "adverse_events", "design", "interpretation", "audit", "figures",
+    "compare", "library",
 ]  # fmt: skip
 
 
