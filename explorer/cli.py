@@ -48,13 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.add_argument(
-            "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+            "file",
+            nargs="?",
+            metavar="FILE",
+            help="evidence file or ClinicalTrials.gov v2 record (default: bundled PALMIRA)",
         )
         cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     shot = sub.add_parser("screenshot", help="render every panel offscreen to OUTDIR/<panel>.png")
     shot.add_argument("outdir", metavar="OUTDIR")
     shot.add_argument(
-        "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="evidence file or ClinicalTrials.gov v2 record (default: bundled PALMIRA)",
     )
     report = sub.add_parser(
         "report",
@@ -63,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         "plots, the interpretation, the audit, and every number with its status and source.",
     )
     report.add_argument(
-        "file", nargs="?", metavar="FILE", help="evidence file (default: bundled PALMIRA)"
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="evidence file or ClinicalTrials.gov v2 record (default: bundled PALMIRA)",
     )
     report.add_argument(
         "--out", required=True, metavar="PATH", help="where to write: report.pdf or report.html"
@@ -122,12 +131,21 @@ def _load(file: str | None, err: TextIO | None = None):
     """The evidence in ``file`` (bundled PALMIRA when ``None``), or ``None`` after writing
     the one-line error (file, place, problem) to ``err`` (default: stderr)."""
     from explorer import evidence
+    from explorer.evidence.sources import read_any
 
     try:
-        return evidence.load_bundled() if file is None else evidence.load(file)
+        if file is None:
+            return evidence.load_bundled()
+        found = read_any(file)
     except evidence.EvidenceError as exc:
         (err or sys.stderr).write(f"explorer: {exc}\n")
         return None
+    if len(found) > 1:
+        (err or sys.stderr).write(
+            f"explorer: {file} holds {len(found)} studies; showing the first"
+            f" ({found[0].trial.registry_id}); 'explorer import' keeps them all\n"
+        )
+    return found[0]
 
 
 def _run_headless(

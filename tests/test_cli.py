@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,39 @@ def test_module_entry_point_in_subprocess():
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["trial"]["acronym"] == "PALMIRA"
+
+
+REGISTRY = Path(__file__).parent / "fixtures" / "ctgov" / "real"
+
+
+def test_summary_reads_a_clinicaltrials_gov_record_with_field_path_sources(capsys):
+    code, out, err = run(capsys, "summary", "--json", str(REGISTRY / "v2" / "NCT03036150.json"))
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert doc["trial"]["registry_id"] == "NCT03036150"
+    reported = [f for f in doc["figures"] if f["status"] == "reported"]
+    assert reported
+    # Every reported registry figure names the record's JSON field path and its date.
+    assert all("record updated" in f["source"] for f in reported)
+    assert any("resultsSection.outcomeMeasuresModule" in f["source"] for f in reported)
+
+
+def test_summary_of_a_page_of_studies_shows_the_first_and_says_so(capsys, tmp_path):
+    studies = [
+        json.loads((REGISTRY / "v2" / name).read_text(encoding="utf-8"))
+        for name in ("NCT05594173.json", "NCT02210780.json")
+    ]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": studies}), encoding="utf-8")
+    code, out, err = run(capsys, "summary", str(page))
+    assert code == 0
+    assert out.startswith("NIH_HVX6 (NCT05594173)")
+    assert "holds 2 studies; showing the first (NCT05594173)" in err
+
+
+def test_summary_names_a_retired_registry_format(capsys):
+    legacy = REGISTRY / "legacy_v1_json" / "NCT00023673.json"
+    code, out, err = run(capsys, "summary", str(legacy))
+    assert code == 2 and out == ""
+    assert err.startswith(f"explorer: {legacy}: this is a retired ClinicalTrials.gov")
+    assert "Traceback" not in err

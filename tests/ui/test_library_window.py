@@ -180,3 +180,49 @@ def test_without_a_library_the_window_still_works_and_says_why(qtbot):
     assert w.import_into_library(["x.json"]) is False
     w.error_dialog.close()
     w.close()
+
+
+REGISTRY = HERE.parent / "fixtures" / "ctgov" / "real"
+
+
+def _import(qtbot, w, paths):
+    assert w.import_into_library([str(p) for p in paths])
+    qtbot.waitUntil(lambda: w.library_import_progress is None, timeout=30_000)
+
+
+def test_importing_a_registry_record_adds_it_and_opens_it_with_sources(qtbot, make_window):
+    w = make_window()
+    record = REGISTRY / "v2" / "NCT03036150.json"
+    _import(qtbot, w, [record])
+    assert [r.duplicate for r in w.last_import_results] == [False]
+    assert w.evidence.trial.registry_id == "NCT03036150"
+    assert w.source_cut == w.last_import_results[0].cut_id
+    assert "NCT03036150" in w.title_label.text()
+    # The library page lists it beside the bundled trials, and its trial note is ready.
+    assert w.library.trial_count() == 5
+    # A reported registry figure: the details pane names the field path and record date.
+    figure = next(
+        f for f in w.summary.figures if f.status == "reported" and "outcomeMeasures" in f.source
+    )
+    w.show_figure_details(figure.id)
+    text = w.details.toPlainText()
+    assert "record updated" in text and "resultsSection.outcomeMeasuresModule" in text
+    # Importing the same file again adds nothing.
+    _import(qtbot, w, [record])
+    assert [r.duplicate for r in w.last_import_results] == [True]
+    assert w.library.trial_count() == 5
+
+
+def test_a_bad_file_in_an_import_is_named_and_the_others_are_added(qtbot, make_window, tmp_path):
+    w = make_window()
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"protocolSection": {"identificationModule": ', encoding="utf-8")
+    legacy = REGISTRY / "legacy_v1_json" / "NCT00023673.json"
+    good = REGISTRY / "v2" / "NCT05594173.json"
+    _import(qtbot, w, [bad, legacy, good])
+    assert [r.label for r in w.last_import_results] == [w.last_import_results[0].label]
+    assert w.evidence.trial.registry_id == "NCT05594173"
+    message = w.error_dialog.text() + w.error_dialog.informativeText()
+    assert str(bad) in message and str(legacy) in message
+    assert "retired ClinicalTrials.gov" in message
+    w.error_dialog.close()
