@@ -187,14 +187,25 @@ def _screenshot(outdir: str, file: str | None) -> int:
     from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import Settings
 
+    from explorer.evidence.library import Library
+
     app = make_application()
-    scratch = tempfile.TemporaryDirectory()  # screenshots never touch the user's settings
-    window = MainWindow(ev, source_path=file, settings=Settings(Path(scratch.name) / "s.ini"))
+    # Screenshots never touch the user's settings or library: a scratch library holds
+    # the bundled trials (for the Library and Compare pages) and nothing else.
+    scratch = tempfile.TemporaryDirectory()
+    library = Library(Path(scratch.name) / "library.sqlite3")
+    window = MainWindow(
+        ev,
+        source_path=file,
+        settings=Settings(Path(scratch.name) / "s.ini"),
+        library=library,
+    )
     window.show()
     app.processEvents()
     for path in window.render_panels(outdir):
         print(path)
     window.close()
+    library.close()
     scratch.cleanup()
     return 0
 

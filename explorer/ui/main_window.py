@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 SCREENSHOT_SIZE = QSize(1400, 900)
 #: Files a drop opens: evidence files, and curve files (which open the import dialog).
 DROPPABLE_SUFFIXES = (".json", ".csv")
+#: Initial height of the "where this number comes from" dock, in pixels.
+DETAILS_HEIGHT = 130
 
 
 #: (name, title) of the default panels, in navigation order: what the window shows before
@@ -214,6 +216,9 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.details_dock)
+        # Compact by default (the panels need the height); the user can drag it taller.
+        self.figure_notes.setMinimumHeight(0)
+        self.resizeDocks([self.details_dock], [DETAILS_HEIGHT], Qt.Orientation.Vertical)
 
         self._build_menus(titles)
         self.statusBar()
@@ -556,7 +561,11 @@ class MainWindow(QMainWindow):
         trial_id = self.current_trial_id()
         if figure_id is None or self.summary is None:
             self.figure_notes.set_target(
-                self.library, None, None, "Note on a figure: select a number first"
+                self.library,
+                None,
+                None,
+                "Note on a figure",
+                prompt="Select a number to write a note on it; notes are kept in your library.",
             )
             return
         label = self.summary.figure(figure_id).label

@@ -76,11 +76,13 @@ class NotesEditor(QWidget):
         trial_id: int | None,
         figure_id: str | None,
         title: str,
+        *,
+        prompt: str | None = None,
     ) -> None:
         """Edit the note of ``trial_id`` (and ``figure_id``, None for the trial's own).
 
         The note being edited is saved first. With no library or no trial the editor is
-        disabled and says why.
+        disabled and says why; ``prompt`` replaces the default "select a trial" hint.
         """
         self.title_label.setText(title)
         same = (
@@ -88,7 +90,7 @@ class NotesEditor(QWidget):
             and trial_id == self._trial_id
             and (figure_id or None) == self._figure_id
         )
-        if same and library is not None:
+        if same and library is not None and trial_id is not None:
             self.flush()
             return
         self.flush()
@@ -102,7 +104,7 @@ class NotesEditor(QWidget):
         if library is None:
             problem = "No library is open, so notes cannot be saved."
         elif trial_id is None:
-            problem = "Select a trial to write a note on it."
+            problem = prompt or "Select a trial to write a note on it."
         else:
             try:
                 text = library.note(trial_id, self._figure_id)
@@ -119,7 +121,9 @@ class NotesEditor(QWidget):
             if enabled
             else problem
         )
-        self._set_status(problem, error=failed)
+        # A hint to select something is in the empty editor already; the status line
+        # is for what the user cannot fix by selecting (no library, an unreadable note).
+        self._set_status("" if trial_id is None and library is not None else problem, error=failed)
 
     def target(self) -> tuple[int | None, str | None]:
         """The (trial id, figure id) being edited."""

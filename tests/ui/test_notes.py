@@ -128,7 +128,10 @@ def test_disabled_with_an_explanation_without_library_or_trial(editor, lib):
     assert editor.status_label.text() == "No library is open, so notes cannot be saved."
     editor.set_target(lib, None, None, "Note")
     assert not editor.editor.isEnabled()
-    assert editor.status_label.text() == "Select a trial to write a note on it."
+    assert editor.editor.placeholderText() == "Select a trial to write a note on it."
+    assert editor.status_label.text() == ""
+    editor.set_target(lib, None, None, "Note", prompt="Select a number first.")
+    assert editor.editor.placeholderText() == "Select a number first."
 
 
 def test_title_and_text_are_plain(editor, lib, trial_id):

@@ -79,7 +79,7 @@ class ComparePage(Panel):
 
 
 def candidate_label(evidence: Evidence) -> str:
-    """"PALMIRA — Final PFS analysis (J Clin Oncol 2025)"."""
+    """ "PALMIRA — Final PFS analysis (J Clin Oncol 2025)"."""
     return f"{evidence.trial.acronym} — {evidence.data_cut.label}"
 
 

@@ -349,19 +349,20 @@ class ComparePanel(Panel):
         configure_table(self.studies_table, sortable=False)
         self.studies_table.horizontalHeader().setStretchLastSection(True)
 
+        # The pooled estimates are also printed beside their diamonds, so their table
+        # shares the tabs with the designs rather than taking height from the plot.
         self.tabs = QTabWidget()
         self.tabs.addTab(self.caveats_table, "Designs side by side")
+        self.tabs.addTab(self.pooled_table, "Pooled estimates")
         self.tabs.addTab(self.studies_table, "Hazard ratios used")
 
         tables = QSplitter(Qt.Orientation.Vertical)
         tables.addWidget(self.forest)
-        tables.addWidget(self.pooled_table)
         tables.addWidget(self.tabs)
         tables.setStretchFactor(0, 1)
-        tables.setStretchFactor(1, 0)
-        tables.setStretchFactor(2, 0)
+        tables.setStretchFactor(1, 1)
         tables.setChildrenCollapsible(False)
-        tables.setSizes([440, 140, 220])
+        tables.setSizes([480, 260])
         self.right_splitter = tables
 
         right = QWidget()
@@ -474,16 +475,6 @@ class ComparePanel(Panel):
     def _fit_tables(self) -> None:
         for table in (self.pooled_table, self.studies_table):
             table.resizeColumnsToContents()
-        # the pooled table shows its four rows without scrolling
-        rows = max(self.pooled_model.rowCount(), 4)
-        height = (
-            self.pooled_table.horizontalHeader().height()
-            + rows * self.pooled_table.verticalHeader().defaultSectionSize()
-            + 2 * self.pooled_table.frameWidth()
-            + 2
-        )
-        self.pooled_table.setMinimumHeight(height)
-        self.pooled_table.setMaximumHeight(height)
         self.caveats_table.fit()
 
 
