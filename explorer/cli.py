@@ -184,10 +184,9 @@ def _screenshot(outdir: str, file: str | None) -> int:
     import tempfile
 
     from explorer.app import make_application
+    from explorer.evidence.library import Library
     from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import Settings
-
-    from explorer.evidence.library import Library
 
     app = make_application()
     # Screenshots never touch the user's settings or library: a scratch library holds

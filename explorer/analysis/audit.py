@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explorer.evidence import Evidence, TimeToEventEndpoint
+from explorer.evidence import Effect, Evidence, TimeToEventEndpoint
 from explorer.stats import binary
 
+from .arms import effect_pair
 from .counts import CountFit
 from .design import DesignResult
 from .figures import Figure, FigureSet, format_number
@@ -111,8 +112,18 @@ def _population_checks(evidence: Evidence, figures: FigureSet) -> list[Check]:
                 )
             )
         # Randomised split against the planned allocation ratio.
-        treat = evidence.treatment_arm.id
-        if treat in randomised.by_arm and len(randomised.by_arm) == 2:
+        treat = evidence.treatment_arm.id if evidence.is_two_arm else None
+        if evidence.is_two_arm and evidence.design.allocation_ratio is None:
+            out.append(
+                Check(
+                    "allocation",
+                    NOTE,
+                    "The planned allocation ratio is not reported, so the randomised split "
+                    "cannot be checked against it.",
+                    ids,
+                )
+            )
+        elif treat in randomised.by_arm and len(randomised.by_arm) == 2:
             ratio = evidence.design.allocation_ratio.value
             n_t = int(randomised.by_arm[treat].value)
             ci = binary.proportion_ci(n_t, int(total), method="wilson")
@@ -210,80 +221,142 @@ def _interval_checks(figures: FigureSet) -> list[Check]:
 
 
 def _effect_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> list[Check]:
+    """Checks of every effect of ``ep``: its own, then each other comparison's."""
     out: list[Check] = []
-    if ep.effect is None or not ep.effect.estimate.has_ci:
+    for i, effect in enumerate(ep.effects):
+        pair = effect_pair(evidence, effect)
+        if i == 0 and ep.effect is not None:
+            sfx = ""
+        elif pair is None:
+            continue
+        else:
+            sfx = f".{pair[0].id}_vs_{pair[1].id}"
+        name = ep.name
+        if not evidence.is_two_arm:
+            versus = effect.label or (f"{pair[0].label} vs {pair[1].label}" if pair else "")
+            name = f"{name} ({versus})" if versus else ep.name
+        out += _one_effect_checks(evidence, ep, effect, sfx, name, figures)
+    return out
+
+
+def _one_effect_checks(
+    evidence: Evidence,
+    ep: TimeToEventEndpoint,
+    effect: Effect,
+    sfx: str,
+    name: str,
+    figures: FigureSet,
+) -> list[Check]:
+    out: list[Check] = []
+    if not effect.estimate.has_ci:
         return out
-    kind = ep.effect.kind.lower()
-    hr = figures[f"{ep.id}.{kind}"]
-    centre = figures[f"{ep.id}.{kind}.ci_centre"]
+    kind = effect.kind.lower()
+    hr = figures.get(f"{ep.id}.{kind}{sfx}")
+    centre = figures.get(f"{ep.id}.{kind}.ci_centre{sfx}")
+    if hr is None or centre is None:
+        return out
     # Centre: compare on the log scale with the rounding of the printed estimate.
     half = 0.5 * 10 ** -(hr.decimals if hr.decimals is not None else 3)
     if hr.value - half <= centre.value <= hr.value + half:
         out.append(
             Check(
-                f"{ep.id}_ci_centre",
+                f"{ep.id}_ci_centre{sfx}",
                 PASS,
-                f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} sits at the geometric centre of its CI ({centre.value:.3f}) once rounding is allowed for, as a Wald interval on the log scale should.",
+                f"{name}: the {effect.kind} {format_number(hr.value, hr.decimals)} sits at the geometric centre of its CI ({centre.value:.3f}) once rounding is allowed for, as a Wald interval on the log scale should.",
                 (hr.id, centre.id),
             )
         )
     else:
         out.append(
             Check(
-                f"{ep.id}_ci_centre",
+                f"{ep.id}_ci_centre{sfx}",
                 NOTE,
-                f"{ep.name}: the {ep.effect.kind} {format_number(hr.value, hr.decimals)} is off the geometric centre of its CI ({centre.value:.3f}) by more than rounding explains; the interval may not be a log-scale Wald interval.",
+                f"{name}: the {effect.kind} {format_number(hr.value, hr.decimals)} is off the geometric centre of its CI ({centre.value:.3f}) by more than rounding explains; the interval may not be a log-scale Wald interval.",
                 (hr.id, centre.id),
             )
         )
 
-    p = figures.get(f"{ep.id}.p")
+    p = figures.get(f"{ep.id}.p{sfx}")
     if p is None:
         return out
-    wald = figures[f"{ep.id}.wald_p"]
-    prange = figures[f"{ep.id}.wald_p_range"]
-    p_half = 0.5 * 10 ** -(p.decimals if p.decimals is not None else 3)
-    ids = (p.id, wald.id, prange.id, hr.id)
-    within = prange.lower - p_half <= p.value <= prange.upper + p_half
-    close = abs(p.value - wald.value) <= max(p_half, 0.1 * wald.value)
-    alt_text = ""
-    best_level, best_p = None, wald.value
-    for other in (90, 99):
-        alt = figures.get(f"{ep.id}.wald_p_at_{other}")
-        if alt is not None and abs(alt.value - p.value) < abs(best_p - p.value):
-            best_level, best_p = other, alt.value
-            ids = (*ids, alt.id)
-    if best_level is not None:
-        alt_text = f" Read as a {best_level}% interval, the same bounds would give p = {best_p:.3f}, closer to the reported p."
-    if close:
+    wald = figures[f"{ep.id}.wald_p{sfx}"]
+    prange = figures[f"{ep.id}.wald_p_range{sfx}"]
+    qualifier = effect.p.qualifier if effect.p is not None else None
+    if qualifier in ("<", "<="):
+        # Printed as a bound ("p < 0.0001"): consistent when the Wald p can be below it.
+        bound = f"p {'<' if qualifier == '<' else '≤'} {format_number(p.value, p.decimals)}"
+        ids = (p.id, wald.id, prange.id, hr.id)
+        below = prange.lower <= p.value
         out.append(
             Check(
-                f"{ep.id}_p_vs_ci",
-                PASS,
-                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}).",
-                ids,
-            )
-        )
-    elif within:
-        out.append(
-            Check(
-                f"{ep.id}_p_vs_ci",
-                NOTE,
-                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {ep.effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}",
+                f"{ep.id}_p_vs_ci{sfx}",
+                PASS if below else WARN,
+                f"{name}: the reported {bound} "
+                + (
+                    f"agrees with the Wald p implied by the {effect.kind} and its CI "
+                    f"({wald.value:.2g})."
+                    if below
+                    else f"is below every Wald p the printed {effect.kind} and CI allow "
+                    f"(from {prange.lower:.2g})."
+                ),
                 ids,
             )
         )
     else:
-        out.append(
-            Check(
-                f"{ep.id}_p_vs_ci",
-                WARN,
-                f"{ep.name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {ep.effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}",
-                ids,
+        p_half = 0.5 * 10 ** -(p.decimals if p.decimals is not None else 3)
+        ids = (p.id, wald.id, prange.id, hr.id)
+        within = prange.lower - p_half <= p.value <= prange.upper + p_half
+        close = abs(p.value - wald.value) <= max(p_half, 0.1 * wald.value)
+        alt_text = ""
+        best_level, best_p = None, wald.value
+        for other in (90, 99):
+            alt = figures.get(f"{ep.id}.wald_p_at_{other}{sfx}")
+            if alt is not None and abs(alt.value - p.value) < abs(best_p - p.value):
+                best_level, best_p = other, alt.value
+                ids = (*ids, alt.id)
+        if best_level is not None:
+            alt_text = f" Read as a {best_level}% interval, the same bounds would give p = {best_p:.3f}, closer to the reported p."
+        if close:
+            out.append(
+                Check(
+                    f"{ep.id}_p_vs_ci{sfx}",
+                    PASS,
+                    f"{name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}).",
+                    ids,
+                )
             )
-        )
+        elif within:
+            out.append(
+                Check(
+                    f"{ep.id}_p_vs_ci{sfx}",
+                    NOTE,
+                    f"{name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}",
+                    ids,
+                )
+            )
+        else:
+            out.append(
+                Check(
+                    f"{ep.id}_p_vs_ci{sfx}",
+                    WARN,
+                    f"{name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}",
+                    ids,
+                )
+            )
 
-    alpha = evidence.design.alpha.value
+    if evidence.design.alpha is not None:
+        alpha = evidence.design.alpha.value
+        alpha_text = f"α = {format_number(alpha)}"
+        alpha_ids: tuple[str, ...] = ("design.alpha",)
+    else:
+        # No design α: judge at the α the interval itself expresses (two-sided).
+        level = effect.estimate.level or 0.95
+        alpha = round(1 - level, 6)
+        alpha_text = (
+            f"α = {format_number(alpha)} (matching the {level:.0%} CI; the design's α is "
+            "not reported)"
+        )
+        alpha_ids = ()
     significant_p = p.value < alpha
     excludes_one = hr.upper < 1 or hr.lower > 1
     if significant_p == excludes_one:
@@ -294,19 +367,19 @@ def _effect_checks(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureS
         )
         out.append(
             Check(
-                f"{ep.id}_significance",
+                f"{ep.id}_significance{sfx}",
                 PASS,
-                f"{ep.name}: the p value and the CI agree at α = {format_number(alpha)}: {verdict}.",
-                (p.id, hr.id, "design.alpha"),
+                f"{name}: the p value and the CI agree at {alpha_text}: {verdict}.",
+                (p.id, hr.id, *alpha_ids),
             )
         )
     else:
         out.append(
             Check(
-                f"{ep.id}_significance",
+                f"{ep.id}_significance{sfx}",
                 WARN,
-                f"{ep.name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at α = {format_number(alpha)}.",
-                (p.id, hr.id, "design.alpha"),
+                f"{name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at {alpha_text}.",
+                (p.id, hr.id, *alpha_ids),
             )
         )
     return out

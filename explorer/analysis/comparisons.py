@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from explorer.evidence import Evidence, TimeToEventEndpoint
 from explorer.stats import binary
 
+from .arms import ArmPair, comparison_pairs
 from .figures import Figure, FigureSet, computed, format_number
+from .reported import ae_name
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,7 @@ def outcomes(evidence: Evidence) -> list[Outcome]:
         for ep in evidence.endpoints
         if not isinstance(ep, TimeToEventEndpoint)
     ]
-    out += [
-        Outcome(f"ae.{ae.id}", f"{ae.term} (grade {ae.grade})", False, "safety")
-        for ae in evidence.adverse_events
-    ]
+    out += [Outcome(f"ae.{ae.id}", ae_name(ae), False, "safety") for ae in evidence.adverse_events]
     return out
 
 
@@ -56,8 +55,19 @@ def _arm_counts(figures: FigureSet, prefix: str, arm: str) -> tuple[Figure, Figu
 
 
 def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: float = 0.95) -> None:
-    """Add risk difference, ratios, Fisher p and NNT/NNH for every comparable outcome."""
-    treat, control = evidence.treatment_arm, evidence.control_arm
+    """Add risk difference, ratios, Fisher p and NNT/NNH for every comparable outcome.
+
+    Every comparison of the trial (:func:`explorer.analysis.arms.comparison_pairs`) is
+    derived; the primary one keeps the ids of a two-arm trial (``orr.rd``), each other
+    ends with its arms (``orr.rd.fulv_palbo_avel_vs_fulv``). A single-group study has
+    none.
+    """
+    for pair in comparison_pairs(evidence):
+        _add_pair(evidence, figures, pair, level)
+
+
+def _add_pair(evidence: Evidence, figures: FigureSet, pair: ArmPair, level: float) -> None:
+    treat, control, sfx = pair.treatment, pair.control, pair.suffix
     for oc in outcomes(evidence):
         t = _arm_counts(figures, oc.prefix, treat.id)
         c = _arm_counts(figures, oc.prefix, control.id)
@@ -80,7 +90,7 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         versus = f"{treat.label} vs {control.label}"
         figures.add(
             computed(
-                id=f"{oc.prefix}.rd",
+                id=f"{oc.prefix}.rd{sfx}",
                 label=f"{oc.label}: risk difference ({versus})",
                 value=100 * res.rd,
                 unit="percentage points",
@@ -97,7 +107,7 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         )
         figures.add(
             computed(
-                id=f"{oc.prefix}.rr",
+                id=f"{oc.prefix}.rr{sfx}",
                 label=f"{oc.label}: risk ratio ({versus})",
                 value=res.rr,
                 unit="ratio",
@@ -112,7 +122,7 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         )
         figures.add(
             computed(
-                id=f"{oc.prefix}.or",
+                id=f"{oc.prefix}.or{sfx}",
                 label=f"{oc.label}: odds ratio ({versus})",
                 value=res.odds_ratio,
                 unit="ratio",
@@ -130,8 +140,8 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
         )
         figures.add(
             computed(
-                id=f"{oc.prefix}.fisher_p",
-                label=f"{oc.label}: Fisher exact p",
+                id=f"{oc.prefix}.fisher_p{sfx}",
+                label=f"{oc.label}: Fisher exact p" + (f" ({versus})" if sfx else ""),
                 value=res.fisher_p,
                 unit=None,
                 method=f"Fisher's exact test, two-sided, {counts}",
@@ -140,7 +150,7 @@ def add_comparison_figures(evidence: Evidence, figures: FigureSet, *, level: flo
                 decimals=3,
             )
         )
-        figures.add(_nnt_figure(oc, res, inputs, level))
+        figures.add(_nnt_figure(oc, res, inputs, level, sfx, versus))
 
 
 def altman_interval(rd_lower: float, rd_upper: float, *, desirable: bool) -> str:
@@ -181,7 +191,12 @@ def number_needed(
 
 
 def _nnt_figure(
-    oc: Outcome, res: binary.CompareResult, inputs: list[Figure], level: float
+    oc: Outcome,
+    res: binary.CompareResult,
+    inputs: list[Figure],
+    level: float,
+    sfx: str = "",
+    versus: str = "",
 ) -> Figure:
     """NNT (desirable outcome) or NNH (adverse event), with Altman's interval convention."""
     lo_rd, hi_rd = res.rd_lower, res.rd_upper
@@ -201,8 +216,8 @@ def _nnt_figure(
             "treated for one more patient with" if not helps else "treated to spare one patient"
         )
     return computed(
-        id=f"{oc.prefix}.nnt",
-        label=f"{oc.label}: {name}",
+        id=f"{oc.prefix}.nnt{sfx}",
+        label=f"{oc.label}: {name}" + (f" ({versus})" if sfx else ""),
         value=value,
         unit="patients",
         method=(

@@ -26,6 +26,7 @@ from explorer.evidence import Evidence, Measure, Population, TimeToEventEndpoint
 from explorer.stats import binary
 
 from .figures import RECONSTRUCTED, Figure, FigureSet, format_number
+from .reported import ae_name
 
 #: Smallest analysed fraction of an arm's randomised patients considered plausible
 #: when a population's size is not reported (safety populations rarely lose > 20%).
@@ -104,7 +105,7 @@ def percent_items(evidence: Evidence) -> dict[str, list[PercentItem]]:
             a: p.percent for a, p in ae.by_arm.items() if p.percent is not None and p.count is None
         }
         if arms:
-            label = f"{ae.term} (grade {ae.grade})"
+            label = ae_name(ae)
             groups.setdefault(ae.population, []).append(PercentItem(f"ae.{ae.id}", label, arms))
     return groups
 
@@ -114,6 +115,22 @@ def _randomised_sizes(evidence: Evidence) -> dict[str, int]:
         if pop.kind == "randomised":
             return {a: int(m.value) for a, m in pop.by_arm.items()}
     return {}
+
+
+def _planned_ratio(evidence: Evidence, first: str, second: str) -> tuple[float, str]:
+    """Planned size ratio of two arms, and how it is known, to break ties between splits.
+
+    The design's allocation ratio when it is reported for these arms (a two-arm trial),
+    else the arms' allocation weights, else equal allocation, said as an assumption.
+    """
+    d = evidence.design
+    if d.allocation_ratio is not None and evidence.is_two_arm:
+        ratio = d.allocation_ratio.value
+        return (ratio if first == evidence.treatment_arm.id else 1 / ratio), "the allocation ratio"
+    weights = d.allocation
+    if weights.get(first) and weights.get(second):
+        return weights[first] / weights[second], "the allocation weights"
+    return 1.0, "equal arms (the allocation ratio is not reported, so 1:1 is assumed)"
 
 
 def fit_population(evidence: Evidence, pop: Population, items: list[PercentItem]) -> CountFit:
@@ -134,14 +151,14 @@ def fit_population(evidence: Evidence, pop: Population, items: list[PercentItem]
         fit1 = set(_fitting_sizes(per_arm[a1], 1, total - 1))
         fit2 = set(_fitting_sizes(per_arm[a2], 1, total - 1))
         splits = [{a1: n, a2: total - n} for n in sorted(fit1) if total - n in fit2]
-        ratio = evidence.design.allocation_ratio.value
+        ratio, basis = _planned_ratio(evidence, a1, a2)
         target = total * ratio / (1 + ratio)
         splits.sort(key=lambda s: abs(s[a1] - target))
         chosen = splits[0] if splits else {}
         alternatives = splits[1:]
         assumption = (
             f"the {total} patients split between the arms so that every printed percentage fits"
-            + ("; the split closest to the allocation ratio is used" if len(splits) > 1 else "")
+            + (f"; the split closest to {basis} is used" if len(splits) > 1 else "")
         )
     else:
         situation = "sizes not reported"

@@ -22,6 +22,7 @@ from scipy.special import ndtr, ndtri
 from explorer.evidence import Evidence, TimeToEventEndpoint
 from explorer.stats import design
 
+from .arms import primary_pair
 from .figures import DERIVED, REPORTED, Figure, FigureSet, computed, describe_source, format_number
 
 #: Follow-up after the end of accrual used for the sample size when none is reported
@@ -29,6 +30,11 @@ from .figures import DERIVED, REPORTED, Figure, FigureSet, computed, describe_so
 #: nearly every control patient has had an event by the analysis, as at a PFS analysis
 #: in this setting. It is an assumption, labelled as such wherever it is shown.
 ASSUMED_FOLLOW_UP_MONTHS = 6.0
+
+#: Where the source reports no sample-size calculation (format 1.2), the calculator
+#: starts from these values. They are the user's assumptions, never the trial's, and
+#: every label and derivation says so (status "unreported" in :func:`input_origins`).
+UNREPORTED_STARTING_VALUES = {"hr": 0.7, "alpha": 0.05, "sides": 2, "power": 0.8, "ratio": 1.0}
 
 #: The inputs a user may change, in the order the Design panel shows them.
 EDITABLE_FIELDS = (
@@ -170,7 +176,9 @@ class InputOrigin:
     status : str
         ``"reported"`` (printed), ``"derived"`` (computed from printed figures),
         ``"observed"`` (a reported result standing in for an unreported design
-        assumption) or ``"assumed"`` (not reported; a stated default).
+        assumption), ``"assumed"`` (not reported; a stated default) or
+        ``"unreported"`` (a design parameter the source does not give at all: the
+        value is the user's assumption, see :data:`UNREPORTED_STARTING_VALUES`).
     note : str
         One or two sentences for a tooltip: the quote, or why the value was chosen.
     """
@@ -188,6 +196,7 @@ class InputOrigin:
             "derived": "from the accrual dates",
             "observed": "observed, not the design's",
             "assumed": "assumption",
+            "unreported": "not reported: your assumption",
         }.get(self.status, self.status)
 
 
@@ -241,6 +250,7 @@ def inputs_from_evidence(evidence: Evidence) -> DesignInputs:
     """
     d = evidence.design
     primary = evidence.primary_endpoint
+    pair = primary_pair(evidence)
     observed_hr = lower = upper = level = None
     control_median = None
     if isinstance(primary, TimeToEventEndpoint):
@@ -248,16 +258,17 @@ def inputs_from_evidence(evidence: Evidence) -> DesignInputs:
             estimate = primary.effect.estimate
             observed_hr = estimate.value
             lower, upper, level = estimate.lower, estimate.upper, estimate.level
-        med = primary.medians.get(evidence.control_arm.id)
+        med = primary.medians.get(pair.control.id) if pair is not None else None
         control_median = med.value if med is not None else None
     events = d.events_at_analysis.value if d.events_at_analysis is not None else None
     accrual = _accrual_months(d.accrual.start, d.accrual.end) if d.accrual else None
+    start = UNREPORTED_STARTING_VALUES
     return DesignInputs(
-        hr=d.hypothesised_hr.value,
-        alpha=d.alpha.value,
-        sides=d.sides,
-        power=_proportion(d.power.value, d.power.unit),
-        ratio=d.allocation_ratio.value,
+        hr=d.hypothesised_hr.value if d.hypothesised_hr is not None else start["hr"],
+        alpha=d.alpha.value if d.alpha is not None else start["alpha"],
+        sides=d.sides if d.sides is not None else start["sides"],
+        power=(_proportion(d.power.value, d.power.unit) if d.power is not None else start["power"]),
+        ratio=_reported_ratio(evidence),
         observed_events=events,
         observed_hr=observed_hr,
         control_median=control_median,
@@ -267,6 +278,23 @@ def inputs_from_evidence(evidence: Evidence) -> DesignInputs:
         observed_hr_upper=upper,
         observed_hr_level=level,
     )
+
+
+def _reported_ratio(evidence: Evidence) -> float:
+    """The allocation ratio of the primary comparison, or the starting assumption.
+
+    The design's ratio when reported; else the allocation weights of the primary pair
+    (e.g. PACE's 2:1 for F + P against F in a 1:2:1 design); else 1:1.
+    """
+    d = evidence.design
+    if d.allocation_ratio is not None:
+        return d.allocation_ratio.value
+    pair = primary_pair(evidence)
+    if pair is not None:
+        t, c = d.allocation.get(pair.treatment.id), d.allocation.get(pair.control.id)
+        if t and c:
+            return t / c
+    return UNREPORTED_STARTING_VALUES["ratio"]
 
 
 def evaluate(inputs: DesignInputs) -> DesignResult:
@@ -527,7 +555,13 @@ def input_origins(evidence: Evidence, inputs: DesignInputs) -> dict[str, InputOr
 
     def measured(name: str, measure, what: str) -> None:
         if measure is None:
-            add(name, "assumed", f"{what} is not reported.")
+            start = format_input(name, getattr(inputs, name))
+            add(
+                name,
+                "unreported",
+                f"{what} is not reported: the source gives no sample-size calculation for "
+                f"it. The calculator starts at {start}; the value is your assumption.",
+            )
         elif measure.status == REPORTED:
             add(name, "reported", f"Reported: {quoted(measure)}")
         else:
@@ -543,15 +577,38 @@ def input_origins(evidence: Evidence, inputs: DesignInputs) -> dict[str, InputOr
             "or a stronger effect with the target power.",
         )
     measured("alpha", d.alpha, "The type I error")
-    add(
-        "sides",
-        "reported" if d.alpha is not None and d.alpha.source else "assumed",
-        f"{d.sides}-sided test, as reported with α: {quoted(d.alpha)}"
-        if d.alpha is not None
-        else f"{d.sides}-sided test.",
-    )
+    if d.sides is None:
+        add(
+            "sides",
+            "unreported",
+            "The test's sides are not reported. The calculator starts at "
+            f"{format_input('sides', inputs.sides)}; the value is your assumption.",
+        )
+    else:
+        add(
+            "sides",
+            "reported" if d.alpha is not None and d.alpha.source else "assumed",
+            f"{d.sides}-sided test, as reported with α: {quoted(d.alpha)}"
+            if d.alpha is not None
+            else f"{d.sides}-sided test.",
+        )
     measured("power", d.power, "The target power")
-    measured("ratio", d.allocation_ratio, "The allocation ratio")
+    pair = primary_pair(evidence)
+    weights = d.allocation
+    if (
+        d.allocation_ratio is None
+        and pair is not None
+        and weights.get(pair.treatment.id)
+        and weights.get(pair.control.id)
+    ):
+        add(
+            "ratio",
+            "derived",
+            f"{pair.treatment.label} : {pair.control.label} from the arms' allocation weights "
+            f"({format_input('ratio', inputs.ratio)}).",
+        )
+    else:
+        measured("ratio", d.allocation_ratio, "The allocation ratio")
     add(
         "method",
         "assumed",
@@ -559,10 +616,14 @@ def input_origins(evidence: Evidence, inputs: DesignInputs) -> dict[str, InputOr
         "the usual one (and rpact's default); Freedman's needs fewer events for the "
         "same hazard ratio.",
     )
-    control = evidence.control_arm
+    control = pair.control if pair is not None else None
     primary = evidence.primary_endpoint
-    median = primary.medians.get(control.id) if isinstance(primary, TimeToEventEndpoint) else None
-    if median is not None and inputs.control_median is not None:
+    median = (
+        primary.medians.get(control.id)
+        if isinstance(primary, TimeToEventEndpoint) and control is not None
+        else None
+    )
+    if median is not None and inputs.control_median is not None and control is not None:
         add(
             "control_median",
             "observed",
@@ -813,7 +874,7 @@ def _power_formula(method: str, sided: str) -> str:
 def add_design_figures(evidence: Evidence, figures: FigureSet) -> DesignResult | None:
     """Add the design re-examination to ``figures``; ``None`` when the design lacks an HR."""
     d = evidence.design
-    if d.hypothesised_hr is None or d.alpha is None or d.power is None:
+    if not d.has_power_calculation or d.allocation_ratio is None:
         return None
     inputs = inputs_from_evidence(evidence)
     hr = figures["design.hypothesised_hr"]
@@ -954,6 +1015,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "INPUT_LABELS",
     "METHOD_NAMES",
+    "UNREPORTED_STARTING_VALUES",
     "DesignCurve",
     "DesignInputs",
     "DesignResult",

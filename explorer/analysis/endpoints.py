@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ import pandas as pd
 from explorer.evidence import TimeToEventEndpoint
 from explorer.stats import binary
 
+from .arms import comparison_pairs, displayed_arms, endpoint_pairs, primary_pair
 from .comparisons import outcomes
 from .figures import (
     DERIVED,
@@ -138,11 +139,23 @@ class _Row:
     note: str
     benefit_above_one: bool  # for the ratio: does > 1 favour the treatment arm?
     short: str = ""  # "PFS", "Grade 3-4 AEs": for plot labels
+    # Format 1.2, several comparisons: the comparison's figure-id suffix (empty for the
+    # primary one), its two arms (None: every arm is shown) and its name.
+    suffix: str = ""
+    arms: tuple[str, str] | None = None
+    versus: str = ""
+
+
+#: Longest short name (plot labels); longer names, e.g. registry titles, are cut.
+SHORT_NAME_CHARS = 40
 
 
 def _short_name(endpoint_id: str, name: str) -> str:
-    """The usual abbreviation (``PFS``, ``ORR``) when the id is one, else the name."""
-    return endpoint_id.upper() if endpoint_id.isalpha() and len(endpoint_id) <= 4 else name
+    """The usual abbreviation (``PFS``, ``ORR``) when the id is one, else the name (cut to
+    :data:`SHORT_NAME_CHARS` with an ellipsis)."""
+    if endpoint_id.isalpha() and len(endpoint_id) <= 4:
+        return endpoint_id.upper()
+    return name if len(name) <= SHORT_NAME_CHARS else name[: SHORT_NAME_CHARS - 1].rstrip() + "…"
 
 
 def _short_ae(term: str, grade: str | None) -> str:
@@ -154,28 +167,48 @@ def _short_ae(term: str, grade: str | None) -> str:
 def _rows(summary: Summary) -> list[_Row]:
     ev = summary.evidence
     rows: list[_Row] = []
+    multi = not ev.is_two_arm and ev.has_control
     for ep in ev.endpoints:
         tte = isinstance(ep, TimeToEventEndpoint)
         note = " ".join(x for x in (getattr(ep, "assessment", None), ep.note) if x)
-        rows.append(
-            _Row(
-                prefix=ep.id,
-                name=ep.name,
-                kind=ep.kind,
-                role=ep.role,
-                population=ep.population,
-                note=note,
-                # A hazard ratio compares the rates of an unwanted event (progression,
-                # death): below 1 favours the treatment. Binary endpoints here are
-                # desirable outcomes (response, clinical benefit): above 1 favours it.
-                benefit_above_one=not tte,
-                short=_short_name(ep.id, ep.name),
-            )
+        base = _Row(
+            prefix=ep.id,
+            name=ep.name,
+            kind=ep.kind,
+            role=ep.role,
+            population=ep.population,
+            note=note,
+            # A hazard ratio compares the rates of an unwanted event (progression,
+            # death): below 1 favours the treatment. Binary endpoints here are
+            # desirable outcomes (response, clinical benefit): above 1 favours it.
+            benefit_above_one=not tte,
+            short=_short_name(ep.id, ep.name),
         )
+        if not multi:
+            rows.append(base)
+            continue
+        # Several treatment arms: the first row shows every arm and the first
+        # comparison; each further comparison gets a row of its own.
+        pairs = endpoint_pairs(ev, ep) if tte else comparison_pairs(ev)
+        for i, pair in enumerate(pairs):
+            rows.append(
+                replace(
+                    base,
+                    name=f"{ep.name} ({pair.label})",
+                    short=f"{base.short}, {pair.treatment.label} vs {pair.control.label}",
+                    suffix=pair.suffix,
+                    arms=None if i == 0 else pair.key,
+                    versus=pair.label,
+                )
+            )
+        if not pairs:
+            rows.append(base)
     for oc in outcomes(ev):
         if oc.desirable or _get(summary, f"{oc.prefix}.rr") is None:
             continue
         ae = ev.adverse_event(oc.prefix.removeprefix("ae."))
+        if not ae.is_graded:
+            continue  # registry serious/other events: listed in the safety panel only
         rows.append(
             _Row(
                 prefix=oc.prefix,
@@ -268,6 +301,25 @@ def _arm_size(summary: Summary, prefix: str, arm_id: str, count: Figure | None) 
     return size
 
 
+_QUALIFIER_SIGNS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def _p_qualifiers(ev) -> dict[str, str]:
+    """Qualifiers of reported p values by figure id ("p < 0.0001" keeps its "<")."""
+    out: dict[str, str] = {}
+    for ep in ev.endpoints:
+        if not isinstance(ep, TimeToEventEndpoint):
+            continue
+        for i, effect in enumerate(ep.effects):
+            if effect.p is None or not effect.p.qualifier:
+                continue
+            if i == 0 and ep.effect is not None:
+                out[f"{ep.id}.p"] = effect.p.qualifier
+            elif effect.treatment and effect.control:
+                out[f"{ep.id}.p.{effect.treatment}_vs_{effect.control}"] = effect.p.qualifier
+    return out
+
+
 def endpoint_frame(summary: Summary) -> pd.DataFrame:
     """One row per endpoint, and per adverse event compared between arms, for a table.
 
@@ -315,10 +367,18 @@ def endpoint_frame(summary: Summary) -> pd.DataFrame:
     marked ◇.
     """
     ev = summary.evidence
-    arms = [*ev.treatment_arms, ev.control_arm]
-    treat_label = " + ".join(a.label for a in ev.treatment_arms)
+    arms = list(displayed_arms(ev))
+    pair = primary_pair(ev)
+    qualifiers = _p_qualifiers(ev)
     records = []
     for row in _rows(summary):
+        treat_label = (
+            ev.arm(row.arms[0]).label
+            if row.arms
+            else pair.treatment.label
+            if pair is not None
+            else ""
+        )
         rec: dict[str, object] = {
             "endpoint_id": row.prefix,
             "kind": row.kind,
@@ -336,7 +396,11 @@ def endpoint_frame(summary: Summary) -> pd.DataFrame:
         )
         row_figs: list[Figure] = []
         for arm in arms:
-            cell = _arm_cell(summary, row, arm.id)
+            if row.arms is not None and arm.id not in row.arms:
+                cell = {"text": None, "raw": None, "figure": None, "status": None,
+                        "tip": "", "figures": ()}  # fmt: skip
+            else:
+                cell = _arm_cell(summary, row, arm.id)
             key = f"arm.{arm.id}"
             rec[key] = cell["text"]
             rec[f"{key}.value"] = cell["raw"]
@@ -346,8 +410,9 @@ def endpoint_frame(summary: Summary) -> pd.DataFrame:
             row_figs += [summary.figure(i) for i in cell["figures"]]
 
         kind = "HR" if row.kind == "time_to_event" else "RR"
-        effect = _get(summary, f"{row.prefix}.{kind.lower()}")
+        effect = _get(summary, f"{row.prefix}.{kind.lower()}{row.suffix}")
         rec.update(
+            comparison=row.versus or None,
             _effect=effect,
             effect_kind=kind if effect is not None else None,
             effect_value=None if effect is None else effect.value,
@@ -362,7 +427,7 @@ def endpoint_frame(summary: Summary) -> pd.DataFrame:
                 else None
             ),
         )
-        rd = _get(summary, f"{row.prefix}.rd") if row.kind == "binary" else None
+        rd = _get(summary, f"{row.prefix}.rd{row.suffix}") if row.kind == "binary" else None
         rec.update(
             _rd=rd,
             rd_value=None if rd is None else rd.value,
@@ -370,12 +435,14 @@ def endpoint_frame(summary: Summary) -> pd.DataFrame:
             rd_tip=_tip([rd]),
         )
         if row.kind == "time_to_event":
-            p, p_kind = _get(summary, f"{row.prefix}.p"), "reported"
+            p, p_kind = _get(summary, f"{row.prefix}.p{row.suffix}"), "reported"
         else:
-            p, p_kind = _get(summary, f"{row.prefix}.fisher_p"), "Fisher exact"
+            p, p_kind = _get(summary, f"{row.prefix}.fisher_p{row.suffix}"), "Fisher exact"
         p_text = None
         if p is not None:
-            p_text = format_number(p.value, p.decimals)
+            p_text = _QUALIFIER_SIGNS.get(qualifiers.get(p.id, ""), "") + format_number(
+                p.value, p.decimals
+            )
             if p.status != REPORTED:
                 p_text += f"{_mark([p])} {p_kind}"
         rec.update(
@@ -598,6 +665,9 @@ def _y_label(name: str) -> str:
         return "Alive (%)"
     if low.endswith(" survival"):
         return f"{name[: -len(' survival')]} (%)"
+    if len(name) > 40:
+        # Registry titles can run to a paragraph: an axis label says only what it plots.
+        return "Event-free (%)"
     return f"Event-free: {name} (%)"
 
 
@@ -644,7 +714,7 @@ def model_survival_curves(
     ep = ev.endpoint(endpoint_id)
     if not isinstance(ep, TimeToEventEndpoint):
         raise ValueError(f"{endpoint_id!r} is not a time-to-event endpoint")
-    arms = [*ev.treatment_arms, ev.control_arm]
+    arms = list(displayed_arms(ev))
     lm_times = [lm.time for lm in ep.landmarks]
     lm_words = _landmark_words(lm_times, ep.landmarks[0].unit) if lm_times else ""
     source = "medians" + (f" and {lm_words} rates" if lm_words else "")
@@ -744,6 +814,12 @@ def model_survival_curves(
         "(dashed). It passes exactly through the printed figures and is not Kaplan–Meier "
         "data. " + " ".join(f"{c.description}." for c in curves)
     )
+    if not curves:
+        title = "No median or landmark rate is reported (no curve can be modelled)"
+        method = (
+            "No arm has a reported median or landmark rate for this endpoint, so there is "
+            "nothing to model; its effect is in the table and the forest plot."
+        )
     return SurvivalCurves(
         endpoint_id=endpoint_id,
         endpoint_name=ep.name,
@@ -839,7 +915,7 @@ def rate_comparison(summary: Summary, prefix: str, *, level: float = 0.95) -> Ra
     [(6.4, '6/94', 3.0, 13.2), (2.3, '1/44', 0.4, 11.8)]
     """
     ev = summary.evidence
-    arms = [*ev.treatment_arms, ev.control_arm]
+    arms = list(displayed_arms(ev))
     row = next((r for r in _rows(summary) if r.prefix == prefix), None)
     if row is None or row.kind != "binary":
         raise ValueError(f"{prefix!r} is not a binary endpoint or compared adverse event")
@@ -919,7 +995,8 @@ def rate_comparison(summary: Summary, prefix: str, *, level: float = 0.95) -> Ra
         parts.append(f"Fisher p {p_text}" if p_text.startswith("<") else f"Fisher p = {p_text}")
     comparison: tuple[str, ...] = ()
     if parts:
-        versus = f"{' + '.join(a.label for a in ev.treatment_arms)} vs {ev.control_arm.label}"
+        pair = primary_pair(ev)
+        versus = pair.label if pair is not None else ""
         mark = _mark([f for f in (rd, rr, fp) if f is not None])
         comparison = (f"{versus}{mark}", *parts)
     return RateComparison(
@@ -1025,7 +1102,9 @@ def forest_data(summary: Summary, *, clip: tuple[float, float] = FOREST_CLIP) ->
     """
     frame = endpoint_frame(summary)
     ev = summary.evidence
-    treat = " + ".join(a.label for a in ev.treatment_arms)
+    pair = primary_pair(ev)
+    # Several treatment arms: each row names its own; the axis speaks of "treatment".
+    treat = pair.treatment.label if pair is not None and ev.is_two_arm else "treatment"
     rows = []
     for rec in frame.itertuples(index=False):
         fid = rec.effect_figure
@@ -1064,7 +1143,7 @@ def forest_data(summary: Summary, *, clip: tuple[float, float] = FOREST_CLIP) ->
         ),
         directions=tuple(rec.favours for rec, _ in rows),
         treatment_label=treat,
-        control_label=ev.control_arm.label,
+        control_label=pair.control.label if pair is not None else "",
         clip=clip,
         level=levels.pop() if len(levels) == 1 else 0.95,
     )

@@ -33,6 +33,7 @@ from typing import Protocol
 
 from explorer.evidence import Evidence, TimeToEventEndpoint
 
+from .arms import primary_outcome_title, primary_pair
 from .figures import Figure, FigureSet, computed, format_number
 
 __all__ = [
@@ -234,6 +235,9 @@ class McbsInputs:
         Treatment-related deaths (patients, all arms), shown with the toxicity rules.
     setting_basis, toxicity_basis : str
         Where the setting and the toxicity judgement came from, for the trace.
+    alpha_basis : str
+        Why ``alpha`` has its value when the design reports none (format 1.2), shown
+        in the trace; empty when it is the design's.
     figure_ids : tuple of str
         Ids of the figures the inputs were read from (provenance).
     """
@@ -267,6 +271,7 @@ class McbsInputs:
     setting_basis: str = ""
     toxicity_basis: str = ""
     figure_ids: tuple[str, ...] = field(default=())
+    alpha_basis: str = ""
 
     def __post_init__(self) -> None:
         if self.qol not in QOL_VALUES:
@@ -675,7 +680,7 @@ def evaluate(inputs: McbsInputs) -> McbsResult:
             "Eligibility: the primary endpoint shows a statistically significant benefit "
             "of the experimental arm",
             f"{inputs.primary_endpoint}: {sig_text or 'no p or CI reported'}; α = "
-            f"{_n(inputs.alpha)}",
+            f"{_n(inputs.alpha)}" + (f" ({inputs.alpha_basis})" if inputs.alpha_basis else ""),
             MET if inputs.significant else NOT_MET,
             f"{CITATION} (scale applies to statistically significant results)",
         )
@@ -1022,6 +1027,51 @@ def _months(value: float | None, unit: str) -> float | None:
     return None if value is None else value * _MONTHS_PER.get(unit, 1.0)
 
 
+def _pair_ids(evidence: Evidence) -> tuple[str, str]:
+    """Treatment and control arm ids of the primary comparison (see :mod:`.arms`)."""
+    pair = primary_pair(evidence)
+    if pair is None:
+        raise ValueError("ESMO-MCBS forms 2a/2b need a control arm")
+    return pair.key
+
+
+def _alpha(evidence: Evidence) -> tuple[float, str]:
+    """The α the primary p is read against, and why when it is not the design's."""
+    if evidence.design.alpha is not None:
+        return evidence.design.alpha.value, ""
+    return 0.05, "the design's α is not reported; the conventional two-sided 0.05 is used"
+
+
+def ungradable(evidence: Evidence) -> McbsResult | None:
+    """The verdict for evidence forms 2a/2b cannot grade at all, else None.
+
+    A single-group study (no control arm: form 3, not implemented here) and evidence
+    whose primary outcome is not an endpoint (none named, or a registry outcome
+    measure kept as recorded, without the hazard ratio and medians the forms need).
+    """
+    if primary_pair(evidence) is None:
+        reason = (
+            "A single-group study has no control arm; single-arm studies are graded with "
+            "ESMO-MCBS form 3, which this evaluator does not implement."
+        )
+        statement = "Not graded: a single-group study has no control arm to compare with."
+    elif evidence.primary_endpoint is None:
+        title = primary_outcome_title(evidence)
+        if title is not None:
+            reason = (
+                f"The primary outcome is a registry outcome measure (“{title}”), kept as "
+                "the record states it, without the hazard ratio and medians by arm that "
+                "forms 2a and 2b grade."
+            )
+        else:
+            reason = "The evidence names no primary endpoint, so no form can be chosen."
+        statement = "Not graded: " + reason[0].lower() + reason[1:]
+    else:
+        return None
+    step = RuleStep("Eligibility for forms 2a/2b", reason, NOT_ASSESSABLE, CITATION)
+    return McbsResult(False, None, reason, None, None, (), statement, (step,))
+
+
 def _tte_result(
     evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureLookup, used: list[str]
 ) -> tuple[_Graded, float | None, bool]:
@@ -1029,7 +1079,7 @@ def _tte_result(
     kind = ep.effect.kind.lower() if ep.effect is not None else "hr"
     hr_fig = figures.get(f"{ep.id}.{kind}")
     p_fig = figures.get(f"{ep.id}.p")
-    t, c = evidence.treatment_arm.id, evidence.control_arm.id
+    t, c = _pair_ids(evidence)
     mt_fig = figures.get(f"{ep.id}.median.{t}")
     mc_fig = figures.get(f"{ep.id}.median.{c}")
     used += [f.id for f in (hr_fig, p_fig, mt_fig, mc_fig) if f is not None]
@@ -1042,7 +1092,7 @@ def _tte_result(
         _months(None if mc_fig is None else mc_fig.value, ep.unit),
     )
     p = None if p_fig is None else p_fig.value
-    alpha = evidence.design.alpha.value
+    alpha = _alpha(evidence)[0]
     ci_ok = None if graded.hr_upper is None else graded.hr_upper < 1
     p_ok = None if p is None else p < alpha
     # Both must agree when both are reported; either alone decides otherwise.
@@ -1058,7 +1108,7 @@ def _landmark_gains(
 ) -> dict[int, float]:
     """Survival gain (percentage points) at 2, 3 and 5 years, where reported."""
     out: dict[int, float] = {}
-    t, c = evidence.treatment_arm.id, evidence.control_arm.id
+    t, c = _pair_ids(evidence)
     for lm in ep.landmarks:
         months = _months(lm.time, lm.unit)
         for years in (2, 3, 5):
@@ -1073,9 +1123,14 @@ def _landmark_gains(
 
 
 def _grade34(evidence: Evidence, figures: FigureLookup, used: list[str]):
-    """Overall grade 3–4 adverse events: rates by arm and whether significantly fewer."""
-    t, c = evidence.treatment_arm.id, evidence.control_arm.id
+    """Overall grade 3–4 adverse events: rates by arm and whether significantly fewer.
+
+    Ungraded registry entries (serious / other adverse events) never count as grade 3–4.
+    """
+    t, c = _pair_ids(evidence)
     for ae in evidence.adverse_events:
+        if not ae.is_graded:
+            continue
         if ae.grade.replace("–", "-") not in ("3-4", "≥3", ">=3", "3-5"):
             continue
         if ae.category not in (None, "any", "all") or "adverse event" not in ae.term.lower():
@@ -1223,7 +1278,8 @@ def inputs_from_evidence(evidence: Evidence, figures: FigureLookup) -> McbsInput
         primary_endpoint=primary_code,
         significant=significant,
         p=p,
-        alpha=evidence.design.alpha.value,
+        alpha=_alpha(evidence)[0],
+        alpha_basis=_alpha(evidence)[1],
         design=design,
         less_grade34_toxicity=less,
         incremental_toxicity=None,
@@ -1239,7 +1295,13 @@ def inputs_from_evidence(evidence: Evidence, figures: FigureLookup) -> McbsInput
 
 
 def evaluate_evidence(evidence: Evidence, figures: FigureLookup) -> McbsResult:
-    """:func:`evaluate` on :func:`inputs_from_evidence` (the verdict the app shows)."""
+    """:func:`evaluate` on :func:`inputs_from_evidence` (the verdict the app shows).
+
+    Evidence the forms cannot grade at all gets :func:`ungradable`'s verdict.
+    """
+    cannot = ungradable(evidence)
+    if cannot is not None:
+        return cannot
     return evaluate(inputs_from_evidence(evidence, figures))
 
 
@@ -1263,6 +1325,21 @@ def add_mcbs_figures(evidence: Evidence, figures: FigureSet) -> None:
     The value is the final grade, or None when the trial is not eligible or not
     gradable; the derivation holds the verdict and every rule evaluated.
     """
+    cannot = ungradable(evidence)
+    if cannot is not None:
+        figures.add(
+            computed(
+                id=FIGURE_ID,
+                label="ESMO-MCBS v1.1 grade",
+                value=None,
+                unit=None,
+                method=derivation_text(cannot),
+                inputs=[],
+                topic="interpretation",
+                decimals=0,
+            )
+        )
+        return
     inputs = inputs_from_evidence(evidence, figures)
     result = evaluate(inputs)
     ids = inputs.figure_ids

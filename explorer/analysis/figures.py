@@ -178,14 +178,22 @@ def derived_status(inputs: Iterable[Figure]) -> str:
 
 
 def describe_source(evidence: Evidence, measure: Measure) -> str:
-    """One line naming the document, section and the figure as printed."""
+    """One line naming the document, section and the figure as printed.
+
+    For a registry record the section is the field path in the record, and the line
+    names the record's last-update date.
+    """
     src = measure.source
     if src is None:
         return ""
     try:
-        where = short_citation(evidence.document(src.document).citation) or src.document
+        doc = evidence.document(src.document)
     except KeyError:
-        where = src.document
+        return f"{src.document}, {src.section}: “{src.quote}”"
+    where = short_citation(doc.citation) or src.document
+    if doc.kind == "registry" and doc.date:
+        # A registry record changes over time: say which version the figure was read from.
+        where = f"{where} (record updated {doc.date})"
     return f"{where}, {src.section}: “{src.quote}”"
 
 

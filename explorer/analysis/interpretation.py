@@ -35,6 +35,7 @@ from explorer.evidence import AdverseEvent, Arm, Evidence, TimeToEventEndpoint
 from explorer.stats import effects
 from explorer.stats import fragility as fragility_stats
 
+from .arms import comparison_pairs, primary_pair
 from .comparisons import _arm_counts, altman_interval, number_needed, outcomes
 from .endpoints import PiecewiseExponential, piecewise_exponential
 from .figures import DERIVED, REPORTED, Figure, FigureSet, computed, derived_status, format_number
@@ -79,9 +80,38 @@ class FigureLookup(Protocol):
 
 
 def _two_arms(evidence: Evidence) -> tuple[Arm, Arm] | None:
-    """(treatment, control) of a two-arm trial, or ``None`` for another design."""
-    arms = evidence.treatment_arms
-    return (arms[0], evidence.control_arm) if len(arms) == 1 else None
+    """(treatment, control) of the primary comparison, or ``None`` without a control.
+
+    A trial with several treatment arms is interpreted for its primary comparison
+    (:func:`explorer.analysis.arms.primary_pair`); :func:`comparison_scope` says so.
+    """
+    pair = primary_pair(evidence)
+    return None if pair is None else (pair.treatment, pair.control)
+
+
+def comparison_scope(evidence: Evidence) -> str | None:
+    """A sentence on which comparison the interpretation covers, or None (two-arm trial).
+
+    Multi-arm: only the primary comparison, and why; single group: not applicable.
+    """
+    if evidence.is_two_arm:
+        return None
+    pair = primary_pair(evidence)
+    if pair is None:
+        return (
+            "Not applicable: a single-group study has no control arm, so there are no "
+            "absolute effects, NNT/NNH or comparative reanalyses."
+        )
+    others = [p.label for p in comparison_pairs(evidence)[1:]]
+    rest = ""
+    if others:
+        rest = f" The other comparisons ({'; '.join(others)}) are in the Endpoints panel."
+    return (
+        f"This trial has {len(evidence.treatment_arms)} treatment arms: absolute effects, "
+        f"NNT/NNH and the reanalyses here are for the primary comparison, {pair.label}, "
+        "only, as the control-arm rates and the hazard ratio they start from are "
+        f"reported for that comparison.{rest}"
+    )
 
 
 def _tte_endpoints(evidence: Evidence) -> list[TimeToEventEndpoint]:
@@ -320,7 +350,7 @@ def _absolute(
     out: list[tuple[AbsoluteEffect, list[Figure]]] = []
     skipped: list[str] = []
     if arms is None:
-        return out, ["Absolute effects need a two-arm trial."]
+        return out, [comparison_scope(evidence) or "Absolute effects need a control arm."]
     t, c = arms
     versus = f"{t.label} vs {c.label}"
     for ep in _tte_endpoints(evidence):

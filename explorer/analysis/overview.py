@@ -13,8 +13,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from explorer.evidence import TimeToEventEndpoint
+from explorer.evidence import Arm, Evidence, TimeToEventEndpoint
 
+from .arms import (
+    comparison_pairs,
+    effect_pair,
+    endpoint_pairs,
+    primary_outcome_title,
+    primary_pair,
+)
 from .figures import Figure, format_number
 from .summary import Summary
 
@@ -57,64 +64,73 @@ def _value(f: Figure) -> str:
 
 
 def overview(summary: Summary) -> list[Statement]:
-    """The statements that apply to ``summary``, most important first."""
+    """The statements that apply to ``summary``, most important first.
+
+    Two-arm trials get the effect, absolute differences, toxicity, response and design.
+    Format 1.2 evidence may lack parts: several treatment arms (each comparison of the
+    primary endpoint is stated; absolute differences for every comparison with rates),
+    a single group (no comparison: said plainly), no primary endpoint (the registry
+    outcome measure named primary, or a plain statement) and no sample-size
+    calculation (said, instead of a design statement).
+    """
     out: list[Statement] = []
     ev = summary.evidence
-    t, c = ev.treatment_arm, ev.control_arm
     get = {f.id: f for f in summary.figures}.get
     primary = ev.primary_endpoint
-    alpha = ev.design.alpha.value
+    pair = primary_pair(ev)
+    pairs = comparison_pairs(ev)
 
-    if isinstance(primary, TimeToEventEndpoint) and primary.effect is not None:
+    if primary is None:
+        out.append(_no_primary_statement(summary))
+    if pair is None:
+        out.append(
+            Statement(
+                "comparison",
+                "No comparison",
+                (
+                    "Not applicable: this is a single-group study with no control arm, so "
+                    "no between-arm effect, absolute difference or NNT/NNH can be given.",
+                ),
+            )
+        )
+        if isinstance(primary, TimeToEventEndpoint):
+            out += _single_group_primary(ev, primary, get)
+    elif not ev.is_two_arm:
+        others = "; ".join(p.label for p in pairs)
+        out.append(
+            Statement(
+                "comparisons",
+                f"{len(ev.treatment_arms)} treatment arms",
+                (
+                    f"This trial compares {len(ev.treatment_arms)} treatment arms with "
+                    f"{pair.control.label}: {others}. Each comparison is stated below; "
+                    "toxicity and response are compared for the primary comparison, "
+                    f"{pair.label}.",
+                ),
+            )
+        )
+
+    if isinstance(primary, TimeToEventEndpoint) and pair is not None:
         ep = primary
-        kind = ep.effect.kind
-        hr = get(f"{ep.id}.{kind.lower()}")
-        p = get(f"{ep.id}.p")
-        mt, mc = get(f"{ep.id}.median.{t.id}"), get(f"{ep.id}.median.{c.id}")
-        if hr is not None and hr.lower is not None:
-            significant = hr.upper < 1 or hr.lower > 1
-            verdict = (
-                f"{t.label} improved {ep.name.lower()} over {c.label}"
-                if significant and hr.value < 1
-                else f"{t.label} did not significantly improve {ep.name.lower()} over {c.label}"
-                if not significant
-                else f"{t.label} worsened {ep.name.lower()} compared with {c.label}"
-            )
-            pieces: list[Piece] = [f"{verdict}: hazard ratio ", _ref(hr)]
-            if p is not None:
-                pieces += [", p = ", _ref(p, _value(p))]
-            pieces.append(
-                f". The interval {'excludes' if significant else 'includes'} 1 (no difference)"
-                f" at the {hr.level:.0%} level."
-            )
-            if mt is not None and mc is not None:
-                pieces += [" Median ", _ref(mt, f"{_value(mt)} {ep.unit}"), f" with {t.label} vs "]
-                pieces += [_ref(mc, f"{_value(mc)} {ep.unit}"), f" with {c.label}."]
-            out.append(Statement("primary", f"Primary endpoint: {ep.name}", tuple(pieces)))
-
-        for lm in ep.landmarks:
-            tt = format_number(lm.time)
-            rt, rc = get(f"{ep.id}.landmark_{tt}.{t.id}"), get(f"{ep.id}.landmark_{tt}.{c.id}")
-            diff = get(f"{ep.id}.landmark_{tt}.difference")
-            if rt is None or rc is None or diff is None:
+        for i, effect in enumerate(ep.effects):
+            found = effect_pair(ev, effect)
+            if found is None:
                 continue
-            unit = lm.unit.removesuffix("s")
-            more = "more" if diff.value >= 0 else "fewer"
-            pieces = [
-                f"At {tt} {lm.unit}, ",
-                _ref(rt),
-                f" of patients on {t.label} and ",
-                _ref(rc),
-                f" on {c.label} were {_state(ep.name)}: ",
-                _ref(diff, f"{abs(diff.value):.1f} percentage points"),
-                f" {more} with {t.label}, about {abs(round(diff.value))} {more} per 100 patients"
-                " treated (no interval is reported for this difference).",
-            ]
-            out.append(
-                Statement(f"landmark_{tt}", f"Absolute difference at {tt} {unit}s", tuple(pieces))
-            )
+            t, c = found
+            sfx = "" if i == 0 and ep.effect is not None else f".{t.id}_vs_{c.id}"
+            statement = _effect_statement(ev, ep, effect.kind, sfx, t, c, get)
+            if statement is not None:
+                out.append(statement)
+        for p in endpoint_pairs(ev, ep):
+            out += _landmark_statements(ev, ep, p, get)
 
-    for ae in ev.adverse_events:
+    if pair is not None:
+        t, c = pair.treatment, pair.control
+    else:
+        t = c = None
+    for ae in ev.adverse_events if t is not None and c is not None else ():
+        if not ae.is_graded:
+            continue  # serious/other registry events carry no grade: see the safety panel
         rd = get(f"ae.{ae.id}.rd")
         pt, pc = get(f"ae.{ae.id}.percent.{t.id}"), get(f"ae.{ae.id}.percent.{c.id}")
         nnt = get(f"ae.{ae.id}.nnt")
@@ -143,7 +159,7 @@ def overview(summary: Summary) -> list[Statement]:
         )
 
     secondary: list[Piece] = []
-    for ep in ev.endpoints:
+    for ep in ev.endpoints if t is not None and c is not None else ():
         if isinstance(ep, TimeToEventEndpoint):
             continue
         pt, pc = get(f"{ep.id}.percent.{t.id}"), get(f"{ep.id}.percent.{c.id}")
@@ -168,7 +184,10 @@ def overview(summary: Summary) -> list[Statement]:
             secondary.append(f" Among {format_number(pop.total.value)} {pop.label.lower()}.")
         out.append(Statement("secondary", "Response", tuple(secondary)))
 
-    design = _design_statement(summary, get, alpha)
+    if ev.design.has_power_calculation:
+        design = _design_statement(summary, get, ev.design.alpha.value)
+    else:
+        design = _no_design_statement(summary)
     if design is not None:
         out.append(design)
 
@@ -213,7 +232,8 @@ def _design_statement(summary: Summary, get, alpha: float) -> Statement | None:
     events = get("design.events_at_analysis")
     detect = get("design.detectable_hr")
     power_obs = get("design.power_for_observed_hr")
-    observed = get(f"{summary.evidence.primary_endpoint.id}.hr")
+    primary = summary.evidence.primary_endpoint
+    observed = get(f"{primary.id}.hr") if primary is not None else None
     if None in (hr, power, required, events, detect):
         return None
     pieces: list[Piece] = [
@@ -251,3 +271,124 @@ def _design_statement(summary: Summary, get, alpha: float) -> Statement | None:
         else:
             pieces.append(".")
     return Statement("design", "What the design could detect", tuple(pieces))
+
+
+def _effect_statement(
+    ev: Evidence, ep: TimeToEventEndpoint, kind: str, sfx: str, t: Arm, c: Arm, get
+) -> Statement | None:
+    """The primary endpoint's effect for one comparison, with the two arms' medians."""
+    hr = get(f"{ep.id}.{kind.lower()}{sfx}")
+    p = get(f"{ep.id}.p{sfx}")
+    mt, mc = get(f"{ep.id}.median.{t.id}"), get(f"{ep.id}.median.{c.id}")
+    if hr is None or hr.lower is None or hr.upper is None:
+        return None
+    significant = hr.upper < 1 or hr.lower > 1
+    verdict = (
+        f"{t.label} improved {ep.name.lower()} over {c.label}"
+        if significant and hr.value < 1
+        else f"{t.label} did not significantly improve {ep.name.lower()} over {c.label}"
+        if not significant
+        else f"{t.label} worsened {ep.name.lower()} compared with {c.label}"
+    )
+    pieces: list[Piece] = [f"{verdict}: hazard ratio ", _ref(hr)]
+    if p is not None:
+        pieces += [", p = ", _ref(p, _value(p))]
+    level = f" at the {hr.level:.0%} level" if hr.level is not None else ""
+    pieces.append(
+        f". The interval {'excludes' if significant else 'includes'} 1 (no difference){level}."
+    )
+    if mt is not None and mc is not None:
+        pieces += [" Median ", _ref(mt, f"{_value(mt)} {ep.unit}"), f" with {t.label} vs "]
+        pieces += [_ref(mc, f"{_value(mc)} {ep.unit}"), f" with {c.label}."]
+    if ev.is_two_arm:
+        return Statement("primary", f"Primary endpoint: {ep.name}", tuple(pieces))
+    sid = "primary" if not sfx else f"primary{sfx}"
+    return Statement(sid, f"Primary endpoint: {ep.name}, {t.label} vs {c.label}", tuple(pieces))
+
+
+def _landmark_statements(ev: Evidence, ep: TimeToEventEndpoint, pair, get) -> list[Statement]:
+    """The absolute difference at each landmark for one comparison."""
+    out: list[Statement] = []
+    t, c, sfx = pair.treatment, pair.control, pair.suffix
+    for lm in ep.landmarks:
+        tt = format_number(lm.time)
+        rt, rc = get(f"{ep.id}.landmark_{tt}.{t.id}"), get(f"{ep.id}.landmark_{tt}.{c.id}")
+        diff = get(f"{ep.id}.landmark_{tt}.difference{sfx}")
+        if rt is None or rc is None or diff is None:
+            continue
+        unit = lm.unit.removesuffix("s")
+        more = "more" if diff.value >= 0 else "fewer"
+        pieces = [
+            f"At {tt} {lm.unit}, ",
+            _ref(rt),
+            f" of patients on {t.label} and ",
+            _ref(rc),
+            f" on {c.label} were {_state(ep.name)}: ",
+            _ref(diff, f"{abs(diff.value):.1f} percentage points"),
+            f" {more} with {t.label}, about {abs(round(diff.value))} {more} per 100 patients"
+            " treated (no interval is reported for this difference).",
+        ]
+        heading = f"Absolute difference at {tt} {unit}s"
+        if not ev.is_two_arm:
+            heading += f", {t.label} vs {c.label}"
+        out.append(Statement(f"landmark_{tt}{sfx}", heading, tuple(pieces)))
+    return out
+
+
+def _single_group_primary(ev: Evidence, ep: TimeToEventEndpoint, get) -> list[Statement]:
+    """A single group's median of the primary endpoint (no comparison to make)."""
+    pieces: list[Piece] = []
+    for arm in ev.arms:
+        m = get(f"{ep.id}.median.{arm.id}")
+        if m is not None:
+            pieces += [f"Median {ep.name.lower()} with {arm.label}: ", _ref(m), ". "]
+    if not pieces:
+        return []
+    pieces[-1] = "."
+    pieces.append(" With no control arm, this cannot say how much the treatment adds.")
+    return [Statement("primary", f"Primary endpoint: {ep.name}", tuple(pieces))]
+
+
+def _no_primary_statement(summary: Summary) -> Statement:
+    """What stands in for the primary endpoint when the evidence names none as such."""
+    ev = summary.evidence
+    title = primary_outcome_title(ev)
+    if title is None:
+        return Statement("primary", "Primary endpoint", ("No primary endpoint in this evidence.",))
+    om = ev.outcome_measure(ev.design.primary_endpoint)
+    pieces: list[Piece] = [
+        f"The primary outcome is the registry outcome measure “{title}”"
+        + (f" ({om.time_frame})" if om.time_frame else "")
+        + ", kept as the record states it; its values and analyses are in the Endpoints "
+        "panel under Registry outcome measures."
+    ]
+    for j, analysis in enumerate(om.analyses):
+        f = summary.get(f"outcome.{om.id}.analysis_{j}.estimate")
+        if f is not None and f.value is not None:
+            pieces += [f" {analysis.estimate_name or 'Estimate'}: ", _ref(f), "."]
+    return Statement("primary", f"Primary outcome: {title}", tuple(pieces))
+
+
+def _no_design_statement(summary: Summary) -> Statement:
+    """Said instead of the design statement when the source gives no power calculation."""
+    d = summary.evidence.design
+    missing = [
+        name
+        for name, value in (
+            ("α", d.alpha),
+            ("power", d.power),
+            ("hypothesised hazard ratio", d.hypothesised_hr),
+            ("test sides", d.sides),
+        )
+        if value is None
+    ]
+    return Statement(
+        "design",
+        "What the design could detect",
+        (
+            "The source reports no sample-size calculation (not reported: "
+            + ", ".join(missing)
+            + "), so what the trial was powered to detect is not known. The Design "
+            "panel's calculator works from inputs you set, marked as your assumptions.",
+        ),
+    )

@@ -978,6 +978,8 @@ def _check_figure(
         except KeyError:
             raise _fail(evidence, figure, f"no risk table for {_who(evidence, curve)}") from None
     in_figure = {curve.arm for curve in figure.curves}
+    if not evidence.has_control:
+        raise _fail(evidence, figure, "cannot be compared: a single-group study has no control arm")
     control = evidence.control_arm
     if control.id not in in_figure:
         raise _fail(evidence, figure, f"no curve for the control arm {control.label!r}")

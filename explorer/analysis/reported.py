@@ -9,9 +9,28 @@ place in the file it came from: ``population.randomised.palbo_et``,
 
 from __future__ import annotations
 
-from explorer.evidence import Evidence, Measure, TimeToEventEndpoint
+from explorer.evidence import AdverseEvent, Evidence, Measure, TimeToEventEndpoint
 
+from .arms import effect_pair
 from .figures import Figure, format_number, from_measure
+
+#: How a registry's ungraded adverse-event categories are named (never as a grade).
+UNGRADED_CATEGORIES = {
+    "serious": "Serious adverse events (registry, no grade)",
+    "other": "Other adverse events (registry, no grade)",
+}
+
+
+def ae_name(ae: AdverseEvent) -> str:
+    """An adverse event's term and grade band, e.g. "Neutropenia (grade 3-4)".
+
+    Ungraded registry entries say which list they come from instead of a grade:
+    "Anaemia (serious, no grade)", so they are never read as grade ≥ 3.
+    """
+    if not ae.is_graded:
+        kind = ae.category if ae.category in UNGRADED_CATEGORIES else "registry"
+        return f"{ae.term} ({kind}, no grade)"
+    return f"{ae.term} (grade {ae.grade})"
 
 
 def reported_figures(evidence: Evidence) -> list[Figure]:
@@ -40,7 +59,8 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
         "Allocation ratio (treatment:control)",
         "design",
     )
-    add(d.alpha, "design.alpha", f"Type I error (α, {d.sides}-sided)", "design")
+    sides = f"{d.sides}-sided" if d.sides is not None else "sides not reported"
+    add(d.alpha, "design.alpha", f"Type I error (α, {sides})", "design")
     add(d.power, "design.power", "Planned power", "design")
     add(d.hypothesised_hr, "design.hypothesised_hr", "Hypothesised hazard ratio", "design")
     add(d.median_follow_up, "design.median_follow_up", "Median follow-up", "design")
@@ -61,13 +81,27 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
                     )
             if ep.effect is not None:
                 kind = ep.effect.kind
+                versus = _versus(evidence, ep.effect)
                 add(
                     ep.effect.estimate,
                     f"{ep.id}.{kind.lower()}",
-                    f"{ep.name}: {_effect_name(kind)}",
+                    f"{ep.name}: {_effect_name(kind)}{versus}",
                     ep.id,
                 )
-                add(ep.effect.p, f"{ep.id}.p", f"{ep.name}: p value", ep.id)
+                add(ep.effect.p, f"{ep.id}.p", f"{ep.name}: p value{versus}", ep.id)
+            for effect in ep.other_effects:
+                pair = effect_pair(evidence, effect)
+                if pair is None:
+                    continue
+                suffix = f"{pair[0].id}_vs_{pair[1].id}"
+                versus = effect.label or f"{pair[0].label} vs {pair[1].label}"
+                add(
+                    effect.estimate,
+                    f"{ep.id}.{effect.kind.lower()}.{suffix}",
+                    f"{ep.name}: {_effect_name(effect.kind)} ({versus})",
+                    ep.id,
+                )
+                add(effect.p, f"{ep.id}.p.{suffix}", f"{ep.name}: p value ({versus})", ep.id)
             add(ep.events, f"{ep.id}.events", f"{ep.name}: events", ep.id)
         else:
             for arm_id, prop in ep.by_arm.items():
@@ -77,7 +111,7 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
                 add(prop.denominator, f"{ep.id}.n.{arm_id}", f"{ep.name}: assessed, {who}", ep.id)
 
     for ae in evidence.adverse_events:
-        name = f"{ae.term} (grade {ae.grade})"
+        name = ae_name(ae)
         if ae.overall is not None:
             add(ae.overall.percent, f"ae.{ae.id}.percent", f"{name}: all patients", "safety")
             add(ae.overall.count, f"ae.{ae.id}.count", f"{name}: patients, all arms", "safety")
@@ -94,7 +128,20 @@ def reported_figures(evidence: Evidence) -> list[Figure]:
             add(m, f"baseline.{ch.id}.{arm_id}", f"{ch.label}: {arm_label[arm_id]}", "baseline")
     for crit in evidence.eligibility:
         add(crit.threshold, f"eligibility.{crit.id}", f"Eligibility: {crit.label}", "eligibility")
+    from .outcomes import outcome_figures
+
+    out.extend(outcome_figures(evidence))
     return out
+
+
+def _versus(evidence: Evidence, effect) -> str:
+    """ " (A vs B)" for the primary effect of a trial with more than two arms, else ""."""
+    if evidence.is_two_arm:
+        return ""
+    pair = effect_pair(evidence, effect)
+    if effect.label:
+        return f" ({effect.label})"
+    return f" ({pair[0].label} vs {pair[1].label})" if pair is not None else ""
 
 
 def _effect_name(kind: str) -> str:

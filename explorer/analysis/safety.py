@@ -36,6 +36,7 @@ import pandas as pd
 from explorer import resources
 from explorer.evidence import AdverseEvent, Arm, Evidence, from_dict
 
+from .arms import primary_pair
 from .comparisons import altman_interval
 from .figures import (
     DERIVED,
@@ -46,6 +47,7 @@ from .figures import (
     derived_status,
     format_number,
 )
+from .reported import UNGRADED_CATEGORIES, ae_name
 
 if TYPE_CHECKING:
     from .summary import Summary
@@ -64,6 +66,9 @@ BASE_COLUMNS = (
     "grade_band",
     "grade_rank",
     "category",
+    "section",
+    "graded",
+    "organ_system",
     "population_id",
     "population",
     "population_label",
@@ -127,6 +132,22 @@ _NUMERIC = {
 }
 _ARM_NUMERIC = {"rate", "count", "n"}
 MISSING = "—"
+#: The grade of registry entries that carry none (format 1.2).
+UNGRADED = "ungraded"
+#: Section of graded entries (every grade band of a publication's tables).
+GRADED_SECTION = "Graded adverse events"
+
+
+def section_of(ae: AdverseEvent) -> str:
+    """The table section an entry belongs to.
+
+    Graded entries share one section; ungraded registry entries are "Serious adverse
+    events (registry, no grade)" or "Other adverse events (registry, no grade)", so a
+    serious event is never read as a grade ≥ 3 one.
+    """
+    if ae.is_graded:
+        return GRADED_SECTION
+    return UNGRADED_CATEGORIES.get(ae.category or "", "Adverse events (registry, no grade)")
 
 
 def arm_column(kind: str, arm_id: str) -> str:
@@ -146,22 +167,30 @@ def grade_band(grade: str) -> str:
     """
     if grade == "any":
         return "Any"
+    if grade == UNGRADED:
+        return "No grade"
     return grade.replace(">=", "≥").replace("-", "–")
 
 
 def grade_phrase(grade: str) -> str:
-    """The grade in running text: ``"grade 3–4"``, ``"any grade"``."""
+    """The grade in running text: ``"grade 3–4"``, ``"any grade"``, ``"no grade"``."""
+    if grade == UNGRADED:
+        return "no grade"
     return "any grade" if grade == "any" else f"grade {grade_band(grade)}"
 
 
 def grade_rank(grade: str) -> float:
     """A sort key that orders grades as a clinician reads them: any, 1, 2, 3, 3–4, ≥3, 4, 5.
 
-    >>> sorted(["5", ">=3", "3-4", "any", "3"], key=grade_rank)
-    ['any', '3', '3-4', '>=3', '5']
+    Ungraded registry entries sort after every grade.
+
+    >>> sorted(["5", ">=3", "ungraded", "3-4", "any", "3"], key=grade_rank)
+    ['any', '3', '3-4', '>=3', '5', 'ungraded']
     """
     if grade == "any":
         return 0.0
+    if grade == UNGRADED:
+        return 100.0  # registry serious/other events: after every grade, never among them
     if grade.startswith(">="):
         return float(grade[2:]) + 0.5
     if "-" in grade:
@@ -296,12 +325,19 @@ def _nnh_cells(rd: Figure | None, nnt: Figure | None) -> dict[str, Any]:
     }
 
 
+def ae_label(ae: AdverseEvent) -> str:
+    """Term and grade for a label: "Neutropenia (grade 3–4)", "Anaemia (serious, no grade)"."""
+    if not ae.is_graded:
+        return ae_name(ae)
+    return f"{ae.term} ({grade_phrase(ae.grade)})"
+
+
 def _ae_row(
     ev: Evidence,
     ae: AdverseEvent,
     figs: Mapping[str, Figure],
-    treatment: Arm,
-    control: Arm,
+    treatment: Arm | None,
+    control: Arm | None,
 ) -> dict[str, Any]:
     try:
         pop = ev.population(ae.population)
@@ -313,13 +349,17 @@ def _ae_row(
         "id": ae.id,
         "term": ae.term,
         "term_key": ae.term.casefold(),
-        "term_tooltip": f"{ae.term} ({grade_phrase(ae.grade)})"
+        "term_tooltip": f"{ae_label(ae)}"
+        + (f"\n{ae.organ_system}" if ae.organ_system else "")
         + (f"\n{ae.note}" if ae.note else ""),
-        "plot_label": f"{ae.term} ({grade_phrase(ae.grade)})",
+        "plot_label": ae_label(ae),
         "grade": ae.grade,
         "grade_band": grade_band(ae.grade),
         "grade_rank": grade_rank(ae.grade),
         "category": ae.category,
+        "section": section_of(ae),
+        "graded": ae.is_graded,
+        "organ_system": ae.organ_system or "",
         "population_id": ae.population,
         "population": short_pop,
         "population_label": pop_label,
@@ -335,7 +375,12 @@ def _ae_row(
     odds = figs.get(f"ae.{ae.id}.or")
     fisher = figs.get(f"ae.{ae.id}.fisher_p")
     nnt = figs.get(f"ae.{ae.id}.nnt")
-    versus = f"{treatment.label} − {control.label}"
+    versus = f"{treatment.label} − {control.label}" if treatment and control else ""
+    no_comparison = (
+        "not applicable: a single-group study has no control arm to compare with"
+        if control is None
+        else "no comparison: counts and denominators are not known in both arms"
+    )
     for key, fig, decimals in (("rd", rd, 1), ("rr", rr, 2), ("or", odds, 2)):
         value = fig.value if fig is not None and fig.value is not None else math.nan
         lower = fig.lower if fig is not None and fig.lower is not None else math.nan
@@ -345,9 +390,7 @@ def _ae_row(
             continue
         if fig is None or math.isnan(value):
             row[f"{key}_text"] = MISSING
-            row[f"{key}_provenance"] = (
-                "no comparison: counts and denominators are not known in both arms"
-            )
+            row[f"{key}_provenance"] = no_comparison
             continue
         text = format_number(value, decimals)
         if not (math.isnan(lower) or math.isnan(upper)):
@@ -371,10 +414,14 @@ def _ae_row(
     lines += [f"{_mark(f.status)} {f.label} = {f.formatted()} [{f.status}]" for f in overall]
     row["provenance"] = "\n".join(dict.fromkeys(lines))
     # What a click on the row selects: the comparison, else the treatment arm's number.
+    first = treatment if treatment is not None else (ev.arms[0] if ev.arms else None)
     fallbacks = (
         rd,
-        figs.get(f"ae.{ae.id}.percent.{treatment.id}"),
-        figs.get(f"ae.{ae.id}.count.{treatment.id}"),
+        *(
+            (figs.get(f"ae.{ae.id}.percent.{first.id}"), figs.get(f"ae.{ae.id}.count.{first.id}"))
+            if first is not None
+            else ()
+        ),
         *overall,
     )
     row["figure_id"] = next((f.id for f in fallbacks if f is not None), None)
@@ -388,11 +435,14 @@ def frame_columns(arm_ids: Sequence[str]) -> list[str]:
     return [*BASE_COLUMNS, *per_arm, *COMPARISON_COLUMNS]
 
 
-def comparison_arms(evidence: Evidence) -> tuple[Arm, Arm]:
-    """The (treatment, control) arms the risk difference compares: treatment − control."""
-    control = evidence.control_arm
-    treatments = evidence.treatment_arms or tuple(a for a in evidence.arms if a is not control)
-    return treatments[0], control
+def comparison_arms(evidence: Evidence) -> tuple[Arm, Arm] | None:
+    """The (treatment, control) arms the risk difference compares: treatment − control.
+
+    The primary comparison (:func:`explorer.analysis.arms.primary_pair`); None for a
+    single-group study, which has nothing to compare.
+    """
+    pair = primary_pair(evidence)
+    return None if pair is None else (pair.treatment, pair.control)
 
 
 def adverse_event_frame(summary: Summary) -> pd.DataFrame:
@@ -440,7 +490,7 @@ def adverse_event_frame(summary: Summary) -> pd.DataFrame:
     """
     ev = summary.evidence
     figs = {f.id: f for f in summary.figures}
-    treatment, control = comparison_arms(ev)
+    treatment, control = comparison_arms(ev) or (None, None)
     rows = [_ae_row(ev, ae, figs, treatment, control) for ae in ev.adverse_events]
     arm_ids = [a.id for a in ev.arms]
     frame = pd.DataFrame(rows, columns=frame_columns(arm_ids))
@@ -450,9 +500,17 @@ def adverse_event_frame(summary: Summary) -> pd.DataFrame:
     return frame
 
 
-def filter_mask(frame: pd.DataFrame, text: str = "", grade: str | None = None) -> np.ndarray:
+def filter_mask(
+    frame: pd.DataFrame,
+    text: str = "",
+    grade: str | None = None,
+    *,
+    section: str | None = None,
+    organ_system: str | None = None,
+) -> np.ndarray:
     """Rows of ``frame`` whose term contains ``text`` (case-insensitive) and whose grade is
-    ``grade`` (a value of the ``grade`` column; ``None`` for every grade).
+    ``grade`` (a value of the ``grade`` column; ``None`` for every grade), in ``section``
+    (:func:`section_of`; None: all) and ``organ_system`` (None: all).
 
     >>> from explorer.analysis import summarize
     >>> from explorer.evidence import load_bundled
@@ -466,7 +524,23 @@ def filter_mask(frame: pd.DataFrame, text: str = "", grade: str | None = None) -
         mask &= frame["term_key"].str.contains(needle, regex=False).to_numpy(dtype=bool)
     if grade is not None:
         mask &= (frame["grade"] == grade).to_numpy(dtype=bool)
+    if section is not None:
+        mask &= (frame["section"] == section).to_numpy(dtype=bool)
+    if organ_system is not None:
+        mask &= (frame["organ_system"] == organ_system).to_numpy(dtype=bool)
     return mask
+
+
+def sections_present(frame: pd.DataFrame) -> list[str]:
+    """The sections of ``frame``: graded first, then serious, then other registry events."""
+    order = [GRADED_SECTION, *UNGRADED_CATEGORIES.values()]
+    found = frame["section"].dropna().unique().tolist()
+    return sorted(found, key=lambda s: order.index(s) if s in order else len(order))
+
+
+def organ_systems_present(frame: pd.DataFrame) -> list[str]:
+    """The organ systems named in ``frame``, alphabetically (empty names left out)."""
+    return sorted(x for x in frame["organ_system"].dropna().unique().tolist() if x)
 
 
 def grades_present(frame: pd.DataFrame) -> list[str]:
@@ -504,7 +578,7 @@ class SafetyPlotData:
 
 
 def plot_data(
-    frame: pd.DataFrame, rows: Sequence[int] | np.ndarray, treatment: str, control: str
+    frame: pd.DataFrame, rows: Sequence[int] | np.ndarray, treatment: str, control: str | None
 ) -> SafetyPlotData:
     """The rows ``rows`` of ``frame`` (in that order) as arrays for the safety plots.
 
@@ -515,17 +589,20 @@ def plot_data(
     rows : sequence of int
         Frame row positions in display order (the table's filtered, sorted rows).
     treatment, control : str
-        Arm ids for the two dot series.
+        Arm ids for the two dot series (``control`` None for a single-group study: its
+        rates are NaN).
     """
     idx = np.asarray(rows, dtype=np.int64).reshape(-1)
 
-    def take(key: str) -> np.ndarray:
+    def take(key: str | None) -> np.ndarray:
+        if key is None or key not in frame:
+            return np.full(len(idx), np.nan)
         return frame[key].to_numpy(dtype=np.float64)[idx]
 
     return SafetyPlotData(
         labels=tuple(frame["plot_label"].to_numpy(dtype=object)[idx].tolist()),
         treatment_rate=take(arm_column("rate", treatment)),
-        control_rate=take(arm_column("rate", control)),
+        control_rate=take(None if control is None else arm_column("rate", control)),
         rd=take("rd"),
         rd_lower=take("rd_lower"),
         rd_upper=take("rd_upper"),

@@ -35,6 +35,7 @@ TOPIC_TITLES = {
     "interpretation": "Interpretation",
     "baseline": "Baseline characteristics",
     "eligibility": "Eligibility thresholds",
+    "outcome_measures": "Registry outcome measures",
 }
 
 
@@ -189,7 +190,8 @@ class Summary:
                     "figures": ", ".join(c.figures),
                 }
                 for c in self.checks
-            ]
+            ],
+            columns=["id", "level", "message", "figures"],
         )
 
 
@@ -203,6 +205,7 @@ def _in_reading_order(evidence: Evidence, figures: FigureSet) -> list[Figure]:
         "population",
         "design",
         *(ep.id for ep in evidence.endpoints),
+        "outcome_measures",
         "safety",
         "interpretation",
         "baseline",

@@ -19,10 +19,11 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from explorer.evidence import Evidence, TimeToEventEndpoint
+from explorer.evidence import Effect, Evidence, TimeToEventEndpoint
 from explorer.stats import effects, survival
 
-from .figures import Figure, FigureSet, computed, format_number
+from .arms import ArmPair, effect_pair, endpoint_pairs
+from .figures import FigureSet, computed, format_number
 
 #: CI levels tried when asking which level best explains a reported p.
 OTHER_LEVELS = (0.90, 0.99)
@@ -65,23 +66,46 @@ def add_endpoint_figures(evidence: Evidence, figures: FigureSet) -> None:
     """Add the derived figures of every time-to-event endpoint to ``figures``."""
     for ep in evidence.endpoints:
         if isinstance(ep, TimeToEventEndpoint):
-            _effect_figures(evidence, ep, figures)
-            _exponential_figures(evidence, ep, figures)
+            for i, effect in enumerate(ep.effects):
+                pair = effect_pair(evidence, effect)
+                if i == 0 and ep.effect is not None:
+                    suffix = ""
+                elif pair is None:
+                    continue
+                else:
+                    suffix = f".{pair[0].id}_vs_{pair[1].id}"
+                versus = ""
+                if not evidence.is_two_arm:
+                    versus = effect.label or (f"{pair[0].label} vs {pair[1].label}" if pair else "")
+                _effect_figures(ep, effect, suffix, versus, figures)
+            _per_arm_landmark_figures(evidence, ep, figures)
+            for pair in endpoint_pairs(evidence, ep):
+                _exponential_figures(evidence, ep, pair, figures)
 
 
-def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> None:
-    effect = ep.effect
-    if effect is None or not effect.estimate.has_ci:
+def _effect_figures(
+    ep: TimeToEventEndpoint, effect: Effect, suffix: str, versus: str, figures: FigureSet
+) -> None:
+    """Wald SE, p, p range, CI centre and p at other levels for one effect.
+
+    ``suffix`` is empty for the endpoint's own effect and names the arms of any other
+    comparison (``".fulv_palbo_avel_vs_fulv"``); it ends every figure id. ``versus`` names
+    the comparison in labels ("" for a two-arm trial).
+    """
+    if not effect.estimate.has_ci:
         return
     est = effect.estimate
     kind = effect.kind.lower()
-    hr_fig = figures[f"{ep.id}.{kind}"]
+    hr_fig = figures.get(f"{ep.id}.{kind}{suffix}")
+    if hr_fig is None:
+        return
+    name = f"{ep.name} ({versus})" if versus else ep.name
     level = est.level or 0.95
     wald = effects.from_ci(est.value, est.lower, est.upper, level=level)
     figures.add(
         computed(
-            id=f"{ep.id}.{kind}.se_log",
-            label=f"{ep.name}: standard error of log {effect.kind}",
+            id=f"{ep.id}.{kind}.se_log{suffix}",
+            label=f"{name}: standard error of log {effect.kind}",
             value=wald.se,
             unit=None,
             method=(
@@ -95,8 +119,8 @@ def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: Figure
     )
     figures.add(
         computed(
-            id=f"{ep.id}.wald_p",
-            label=f"{ep.name}: Wald p implied by the {effect.kind} and CI",
+            id=f"{ep.id}.wald_p{suffix}",
+            label=f"{name}: Wald p implied by the {effect.kind} and CI",
             value=wald.p,
             unit=None,
             method="Wald: z = ln(HR) / SE, p = 2 × (1 − Φ(|z|)), two-sided",
@@ -108,8 +132,8 @@ def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: Figure
     pr = wald_p_range(est.value, est.lower, est.upper, level=level, decimals=est.decimals)
     figures.add(
         computed(
-            id=f"{ep.id}.wald_p_range",
-            label=f"{ep.name}: Wald p range allowed by rounding",
+            id=f"{ep.id}.wald_p_range{suffix}",
+            label=f"{name}: Wald p range allowed by rounding",
             value=None,
             unit=None,
             method=(
@@ -126,8 +150,8 @@ def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: Figure
     centre = math.exp((math.log(est.lower) + math.log(est.upper)) / 2)
     figures.add(
         computed(
-            id=f"{ep.id}.{kind}.ci_centre",
-            label=f"{ep.name}: geometric centre of the {effect.kind} CI",
+            id=f"{ep.id}.{kind}.ci_centre{suffix}",
+            label=f"{name}: geometric centre of the {effect.kind} CI",
             value=centre,
             unit="ratio",
             method="√(lower × upper): where a Wald estimate sits on the log scale",
@@ -142,8 +166,8 @@ def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: Figure
         alt = effects.from_ci(est.value, est.lower, est.upper, level=other)
         figures.add(
             computed(
-                id=f"{ep.id}.wald_p_at_{round(other * 100)}",
-                label=f"{ep.name}: Wald p if the printed CI were {other:.0%}",
+                id=f"{ep.id}.wald_p_at_{round(other * 100)}{suffix}",
+                label=f"{name}: Wald p if the printed CI were {other:.0%}",
                 value=alt.p,
                 unit=None,
                 method=f"Wald p from the same printed bounds read as a {other:.0%} CI",
@@ -154,27 +178,13 @@ def _effect_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: Figure
         )
 
 
-def _exponential_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet) -> None:
-    treat, control = evidence.treatment_arm.id, evidence.control_arm.id
-    mt = figures.get(f"{ep.id}.median.{treat}")
-    mc = figures.get(f"{ep.id}.median.{control}")
-    if mt is not None and mc is not None and mt.value and mc.value:
-        figures.add(
-            computed(
-                id=f"{ep.id}.hr_from_medians",
-                label=f"{ep.name}: hazard ratio implied by the medians",
-                value=survival.hr_from_medians(mt.value, mc.value),
-                unit="ratio",
-                method="Exponential model: HR = median(control) / median(treatment)",
-                inputs=[mt, mc],
-                topic=ep.id,
-                decimals=3,
-            )
-        )
+def _per_arm_landmark_figures(
+    evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureSet
+) -> None:
+    """Each arm's landmark rate implied by its median, and median implied by its rate."""
     for lm in ep.landmarks:
         t = lm.time
         tt = format_number(t)
-        implied: dict[str, Figure] = {}
         for arm_id in lm.by_arm:
             med = figures.get(f"{ep.id}.median.{arm_id}")
             rate = figures[f"{ep.id}.landmark_{tt}.{arm_id}"]
@@ -185,7 +195,7 @@ def _exponential_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: F
             if med.lower is not None and med.upper is not None:
                 lo = 100 * survival.survival_at(t, median=med.lower)
                 hi = 100 * survival.survival_at(t, median=med.upper)
-            implied[arm_id] = figures.add(
+            figures.add(
                 computed(
                     id=f"{ep.id}.landmark_{tt}_from_median.{arm_id}",
                     label=f"{ep.name}: {tt}-month rate implied by the median, {arm_label}",
@@ -216,13 +226,41 @@ def _exponential_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: F
                         decimals=1,
                     )
                 )
+
+
+def _exponential_figures(
+    evidence: Evidence, ep: TimeToEventEndpoint, pair: ArmPair, figures: FigureSet
+) -> None:
+    """HR implied by the medians and by the landmark rates, and the rate difference.
+
+    Derived for one comparison (``pair``); its ``suffix`` ends the figure ids.
+    """
+    treat, control, sfx = pair.treatment.id, pair.control.id, pair.suffix
+    name = ep.name if evidence.is_two_arm else f"{ep.name} ({pair.label})"
+    mt = figures.get(f"{ep.id}.median.{treat}")
+    mc = figures.get(f"{ep.id}.median.{control}")
+    if mt is not None and mc is not None and mt.value and mc.value:
+        figures.add(
+            computed(
+                id=f"{ep.id}.hr_from_medians{sfx}",
+                label=f"{name}: hazard ratio implied by the medians",
+                value=survival.hr_from_medians(mt.value, mc.value),
+                unit="ratio",
+                method="Exponential model: HR = median(control) / median(treatment)",
+                inputs=[mt, mc],
+                topic=ep.id,
+                decimals=3,
+            )
+        )
+    for lm in ep.landmarks:
+        tt = format_number(lm.time)
         rt = figures.get(f"{ep.id}.landmark_{tt}.{treat}")
         rc = figures.get(f"{ep.id}.landmark_{tt}.{control}")
         if rt is not None and rc is not None:
             figures.add(
                 computed(
-                    id=f"{ep.id}.landmark_{tt}.difference",
-                    label=f"{ep.name}: {tt}-month rate difference",
+                    id=f"{ep.id}.landmark_{tt}.difference{sfx}",
+                    label=f"{name}: {tt}-month rate difference",
                     value=rt.value - rc.value,
                     unit="percentage points",
                     method=(
@@ -237,8 +275,8 @@ def _exponential_figures(evidence: Evidence, ep: TimeToEventEndpoint, figures: F
         if rt is not None and rc is not None and 0 < rt.value < 100 and 0 < rc.value < 100:
             figures.add(
                 computed(
-                    id=f"{ep.id}.hr_from_landmark_{tt}",
-                    label=f"{ep.name}: hazard ratio implied by the {tt}-month rates",
+                    id=f"{ep.id}.hr_from_landmark_{tt}{sfx}",
+                    label=f"{name}: hazard ratio implied by the {tt}-month rates",
                     value=math.log(rt.value / 100) / math.log(rc.value / 100),
                     unit="ratio",
                     method=f"Proportional hazards: HR = ln S_treatment({tt}) / ln S_control({tt})",

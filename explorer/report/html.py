@@ -33,6 +33,8 @@ from typing import Any
 
 from explorer import __version__
 from explorer.analysis import STATUS_MARKS, Figure, Summary
+from explorer.analysis.arms import displayed_arms
+from explorer.analysis.outcomes import analysis_rows, ordered_measures, value_rows
 from explorer.analysis.overview import FigureRef, overview
 
 __all__ = [
@@ -369,7 +371,7 @@ def _endpoint_table(summary: Summary) -> str:
     if not len(frame):
         return ""
     ev = summary.evidence
-    arms = [a for a in (*ev.treatment_arms, ev.control_arm)]
+    arms = list(displayed_arms(ev))
     level = frame.attrs.get("ci_level")
     ci = f" ({level * 100:g}% CI)" if level else ""
     headers = [("", "3%"), ("Endpoint", "17%"), ("Population", "15%")]
@@ -392,54 +394,144 @@ def _endpoint_table(summary: Summary) -> str:
     return "<h3>Every endpoint</h3>" + _table(headers, rows)
 
 
+#: Registry serious / other adverse events listed per section in the report; the rest
+#: (a registry record may list hundreds) stay in the app's Adverse events panel.
+REPORT_UNGRADED_ROWS = 25
+
+
 def _safety_table(summary: Summary) -> str:
-    from explorer.analysis.safety import adverse_event_frame, comparison_arms
+    """Graded adverse events in one table; a registry's ungraded events in their own.
+
+    With a control arm every row compares the primary comparison's arms; a single-group
+    study shows its arm's rates and says that no comparison applies. Ungraded registry
+    entries (serious / other) are never mixed with graded ones.
+    """
+    from explorer.analysis.safety import (
+        GRADED_SECTION,
+        adverse_event_frame,
+        comparison_arms,
+        sections_present,
+    )
 
     frame = adverse_event_frame(summary)
     if not len(frame):
         return ""
-    t, c = comparison_arms(summary.evidence)
+    ev = summary.evidence
+    pair = comparison_arms(ev)
+    arms = list(pair) if pair is not None else list(ev.arms)
     level = frame["ci_level"].dropna()
     ci = f" ({level.iloc[0] * 100:g}% CI)" if len(level) else ""
-    headers = [
-        ("Adverse event", "20%"),
-        ("Grade", "6%"),
-        (f"{t.label}: %, n/N", "13%"),
-        (f"{c.label}: %, n/N", "13%"),
-        (f"Risk difference, points{ci}", ""),
-        (f"Risk ratio{ci}", ""),
-        ("NNH or NNT", ""),
-        ("Status", "11%"),
-    ]
-    rows = []
-    for _, r in frame.iterrows():
-        rows.append(
-            [
-                f"<b>{_e(r['term'])}</b>"
-                + (
-                    f"<br><span class='prov'>{_e(r['category'])}</span>"
-                    if not _missing(r["category"])
-                    else ""
-                ),
-                _e(_cell_text(r["grade_band"])),
-                _e(_cell_text(r[f"rate_text.{t.id}"]))
-                + "<br>"
-                + _e(_cell_text(r[f"count_text.{t.id}"])),
-                _e(_cell_text(r[f"rate_text.{c.id}"]))
-                + "<br>"
-                + _e(_cell_text(r[f"count_text.{c.id}"])),
+    headers = [("Adverse event", "20%"), ("Grade", "6%")]
+    headers += [(f"{a.label}: %, n/N", "13%") for a in arms]
+    if pair is not None:
+        headers += [
+            (f"Risk difference, points{ci}", ""),
+            (f"Risk ratio{ci}", ""),
+            ("NNH or NNT", ""),
+        ]
+    headers.append(("Status", "11%"))
+
+    def row_cells(r) -> list[str]:
+        detail = [x for x in (r["category"], r.get("organ_system")) if not _missing(x) and x]
+        cells = [
+            f"<b>{_e(r['term'])}</b>"
+            + (f"<br><span class='prov'>{_e(' · '.join(detail))}</span>" if detail else ""),
+            _e(_cell_text(r["grade_band"])),
+        ]
+        cells += [
+            _e(_cell_text(r[f"rate_text.{a.id}"]))
+            + "<br>"
+            + _e(_cell_text(r[f"count_text.{a.id}"]))
+            for a in arms
+        ]
+        if pair is not None:
+            cells += [
                 _e(_cell_text(r["rd_text"])),
                 _e(_cell_text(r["rr_text"])),
                 _e(_cell_text(r["nnh_text"])),
-                _e(_cell_text(r["status_text"])),
             ]
-        )
+        cells.append(_e(_cell_text(r["status_text"])))
+        return cells
+
     population = frame["population_label"].iloc[0]
-    return (
-        f"<h3>Every adverse event</h3><p class='note'>{_e(population)}. Differences are "
-        f"{_e(t.label)} − {_e(c.label)}; counts marked ◇ are reconstructed from the printed "
-        "percentages.</p>" + _table(headers, rows)
-    )
+    if pair is not None:
+        t, c = pair
+        intro = (
+            f"{_e(population)}. Differences are {_e(t.label)} − {_e(c.label)}; counts marked "
+            "◇ are reconstructed from the printed percentages."
+        )
+    else:
+        intro = (
+            f"{_e(population)}. A single-group study: rates only; between-arm differences "
+            "are not applicable."
+        )
+    parts = []
+    for section in sections_present(frame):
+        rows = frame[frame["section"] == section]
+        if section == GRADED_SECTION:
+            parts.append("<h3>Every adverse event</h3>")
+            graded = [row_cells(r) for _, r in rows.iterrows()]
+            parts.append(f"<p class='note'>{intro}</p>" + _table(headers, graded))
+            continue
+        # Registry events without a grade: the most frequent, never among graded ones.
+        rates = rows[[f"rate.{a.id}" for a in arms]].max(axis=1, skipna=True)
+        top = rows.assign(_rate=rates).sort_values("_rate", ascending=False, na_position="last")
+        shown = top.head(REPORT_UNGRADED_ROWS)
+        more = len(rows) - len(shown)
+        note = (
+            f"{len(rows)} entries listed by the registry record without a grade; they are "
+            "not grade ≥ 3 events and are not counted as such."
+            + (
+                f" The {len(shown)} most frequent are shown; the other {more} are in the "
+                "app's Adverse events panel."
+                if more > 0
+                else ""
+            )
+        )
+        parts.append(f"<h3>{_e(section)}</h3><p class='note'>{_e(note)}</p>")
+        parts.append(_table(headers, [row_cells(r) for _, r in shown.iterrows()]))
+    return "".join(parts)
+
+
+def _outcomes_html(summary: Summary) -> str:
+    """Registry outcome measures as the record states them: values, then analyses."""
+    measures = ordered_measures(summary.evidence)
+    if not measures:
+        return ""
+    parts = [
+        "<h3>Registry outcome measures</h3><p class='note'>As the registry record states "
+        "them: the record's own groups, values with the spread or interval its dispersion "
+        "names, and its analyses with their own CI level and sides. The record does not "
+        "say which direction favours treatment.</p>"
+    ]
+    for om in measures:
+        facts = " · ".join(
+            x for x in (om.role, om.time_frame, om.param_type, om.dispersion, om.unit) if x
+        )
+        parts.append(f"<h4>{_e(om.title)}</h4><p class='note'>{_e(facts)}</p>")
+        values = [
+            [
+                _e(" · ".join(x for x in (r.group, r.class_label, r.category) if x)),
+                _e(r.value),
+                _e(r.spread or "—"),
+                _e(r.n or "—"),
+                _e(r.comment),
+            ]
+            for r in value_rows(om)
+        ]
+        if values:
+            headers = [("Group", "30%"), ("Value", "12%"), ("Spread / interval", "22%")]
+            headers += [("n", "8%"), ("Comment", "")]
+            parts.append(_table(headers, values))
+        analyses = [
+            [_e(r.groups), _e(r.estimate_name), _e(r.value), _e(r.ci), _e(r.p), _e(r.method)]
+            for r in analysis_rows(om)
+        ]
+        if analyses:
+            headers = [("Groups", "24%"), ("Estimate", "18%"), ("Value", "9%")]
+            headers += [("CI", "20%"), ("p", "9%"), ("Method", "")]
+            parts.append(_table(headers, analyses))
+    return "".join(parts)
 
 
 def _figure_rows(figures: Iterable[Figure]) -> list[list[str]]:
@@ -644,6 +736,7 @@ def build_html(
     # Endpoints: the table every panel starts from, then its plots.
     body.append(_chapter(CHAPTERS["endpoints"], anchor="endpoints"))
     body.append(_endpoint_table(summary))
+    body.append(_outcomes_html(summary))
     body.append(_images_html(by_section.pop("endpoints", [])))
 
     safety_images = by_section.pop("adverse_events", [])

@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             name = "interpretation"
         elif topic == "safety":
             name = "adverse_events"
-        elif topic in endpoint_ids:
+        elif topic in endpoint_ids or topic == "outcome_measures":
             name = "endpoints"
         else:
             name = "figures"

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.analysis import Summary
+from explorer.analysis.arms import primary_pair
 from explorer.analysis.design import (
     EDITABLE_FIELDS,
     INPUT_LABELS,
@@ -59,6 +60,7 @@ from explorer.analysis.design import (
     evaluate,
     format_input,
     input_origins,
+    inputs_from_evidence,
     result_figures,
 )
 from explorer.analysis.figures import Figure, format_number
@@ -723,8 +725,11 @@ class DesignPanel(Panel):
         """Seed the inputs from ``summary``'s reported design and show its results."""
         self._summary = summary
         evidence = summary.evidence
-        control = evidence.control_arm
-        treatment = next((a for a in evidence.arms if a.role != "control"), control)
+        pair = primary_pair(evidence)
+        if pair is None:
+            self._show_not_applicable(summary)
+            return
+        treatment, control = pair.treatment, pair.control
         self._arms = (treatment.label, control.label)
         self._arm_colours = arm_colours(evidence)
         self._arm_rows = {
@@ -736,7 +741,7 @@ class DesignPanel(Panel):
         acronym = evidence.trial.acronym
         self.heading_label.setText(f"{acronym}: what the design was powered to detect")
         self._fill_reported(summary)
-        if summary.design is None:
+        if summary.design is None and evidence.design.has_power_calculation:
             self._reported = self._inputs = self._result = None
             self._origins, self._figures = {}, {}
             self.intro_label.setText(
@@ -747,24 +752,58 @@ class DesignPanel(Panel):
             self._set_simulation_enabled(False)
             self._set_sim_status("No design to simulate.")
             return
-        self._reported = summary.design.inputs
+        calculated = summary.design is not None
+        self._reported = (
+            summary.design.inputs if summary.design is not None else inputs_from_evidence(evidence)
+        )
         self._origins = input_origins(evidence, self._reported)
         events = self._reported.observed_events
-        self.intro_label.setText(
-            "Change any input: the events, sample size, power and the curve follow. "
-            + (
-                f"Power is at the {format_number(events)} events of the analysis. "
-                if events
-                else ""
-            )
-            + "Bold inputs differ from the reported design; results then are what-ifs."
+        at_events = (
+            f"Power is at the {format_number(events)} events of the analysis. " if events else ""
         )
+        if calculated:
+            self.intro_label.setText(
+                "Change any input: the events, sample size, power and the curve follow. "
+                + at_events
+                + "Bold inputs differ from the reported design; results then are what-ifs."
+            )
+        else:
+            unreported = [
+                origin.label for origin in self._origins.values() if origin.status == "unreported"
+            ]
+            self.intro_label.setText(
+                "The source reports no sample-size calculation (not reported: "
+                + ", ".join(unreported).lower()
+                + "). The calculator starts from values that are your assumptions, marked "
+                "“not reported: your assumption”, not the trial's design; every result "
+                f"follows from them. {at_events}"
+            )
         for field, origin in self._origins.items():
             if field in self._controls:
                 self._controls[field].setToolTip(_wrap(f"{origin.label}: {origin.note}"))
         self._set_enabled(True)
         self.set_inputs(self._reported)
         self._set_simulation_enabled(True)
+
+    def _show_not_applicable(self, summary: Summary) -> None:
+        """A single-group study: the two-arm calculator does not apply; say why."""
+        self._reported = self._inputs = self._result = None
+        self._origins, self._figures = {}, {}
+        self._arms = ("", "")
+        self._clear_simulation()
+        self.heading_label.setText(f"{summary.evidence.trial.acronym}: design")
+        self.intro_label.setText(
+            "Not applicable: this is a single-group study with no control arm, so there is "
+            "no between-arm hazard ratio to power and the two-arm design calculator does "
+            "not apply."
+        )
+        for row in self.reported_rows.values():
+            row.mark.setText("")
+            row.value.setText("—")
+            row.figure_id = None
+        self._set_enabled(False)
+        self._set_simulation_enabled(False)
+        self._set_sim_status("No two-arm design to simulate.")
 
     def set_inputs(self, inputs: DesignInputs) -> None:
         """Show ``inputs`` in the controls (without feedback) and re-evaluate."""
@@ -1143,7 +1182,9 @@ class DesignPanel(Panel):
         ids = {
             "randomised": "population.randomised.total",
             "events": "design.events_at_analysis",
-            "hr": f"{primary.id}.{effect.kind.lower()}" if effect is not None else "",
+            "hr": f"{primary.id}.{effect.kind.lower()}"
+            if effect is not None and primary is not None
+            else "",
         }
         for key, row in self.reported_rows.items():
             try:

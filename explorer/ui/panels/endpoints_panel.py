@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.analysis import STATUS_MARKS, Summary
+from explorer.analysis.arms import displayed_arms
 from explorer.analysis.endpoints import (
     endpoint_frame,
     forest_data,
@@ -45,6 +46,7 @@ from explorer.analysis.endpoints import (
 )
 from explorer.ui.models import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
+from explorer.ui.panels.outcome_measures_view import OutcomeMeasuresView
 from explorer.ui.panels.tables import configure_table
 from explorer.ui.plots.forest_plot import ForestPlot
 from explorer.ui.plots.kmunicate_plot import KmunicatePlot
@@ -105,6 +107,8 @@ DIAGNOSTIC_COLUMNS = [
 ]
 #: Tabs beside the plot: the forest plot, then the reconstruction's tables.
 FOREST_TAB, ANALYSES_TAB, DIAGNOSTICS_TAB = range(3)
+#: The panel's two views: the endpoints, and the registry outcome measures (format 1.2).
+ENDPOINTS_TAB, OUTCOMES_TAB = range(2)
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -271,10 +275,25 @@ class EndpointsPanel(Panel):
         self.splitter.setStretchFactor(1, 11)
         self.splitter.setChildrenCollapsible(False)
 
+        endpoints_page = QWidget()
+        page_layout = QVBoxLayout(endpoints_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.table)
+        page_layout.addWidget(self.legend_label)
+        page_layout.addWidget(self.splitter, 1)
+        self.empty_label = _plain_label()
+        self.empty_label.hide()
+        page_layout.addWidget(self.empty_label)
+        # Registry outcome measures (format 1.2), kept as the record states them.
+        self.outcomes_view = OutcomeMeasuresView()
+        self.outcomes_view.figure_selected.connect(self.figure_selected)
+        self.view_tabs = QTabWidget()
+        self.view_tabs.addTab(endpoints_page, "Endpoints")
+        self.view_tabs.addTab(self.outcomes_view, "Registry outcome measures")
+        self.view_tabs.setTabVisible(OUTCOMES_TAB, False)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addWidget(self.legend_label)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.view_tabs, 1)
 
         if summary is not None:
             self.set_summary(summary)
@@ -286,7 +305,16 @@ class EndpointsPanel(Panel):
         self.summary = summary
         ev = summary.evidence
         self._colours = arm_colours(ev)
-        arms = tuple((a.id, a.label) for a in (*ev.treatment_arms, ev.control_arm))
+        arms = tuple((a.id, a.label) for a in displayed_arms(ev))
+        has_measures = bool(ev.outcome_measures)
+        self.view_tabs.setTabVisible(OUTCOMES_TAB, has_measures)
+        if has_measures:
+            self.outcomes_view.set_summary(summary)
+        self.view_tabs.setTabVisible(ENDPOINTS_TAB, bool(ev.endpoints) or not has_measures)
+        self.view_tabs.setCurrentIndex(
+            ENDPOINTS_TAB if ev.endpoints or not has_measures else OUTCOMES_TAB
+        )
+        self._show_scope_note(summary)
         frame = endpoint_frame(summary)
         spec = (arms, frame.attrs.get("ci_level"))
         if spec != self._spec:
@@ -318,6 +346,30 @@ class EndpointsPanel(Panel):
         if target is not None:
             self.select_endpoint(target)
 
+    def _show_scope_note(self, summary: Summary) -> None:
+        """A plain line when the trial has several comparisons, or none at all."""
+        ev = summary.evidence
+        if not ev.endpoints:
+            text = "No endpoints in this evidence" + (
+                ": its outcomes are kept as registry outcome measures (see that tab)."
+                if ev.outcome_measures
+                else "."
+            )
+        elif not ev.has_control:
+            text = (
+                "Single-group study: each arm's results are shown; there is no control "
+                "arm, so no effects, differences or forest plot (not applicable)."
+            )
+        elif not ev.is_two_arm:
+            text = (
+                f"{len(ev.treatment_arms)} treatment arms: each comparison has its own row "
+                "(the endpoint's first row shows every arm)."
+            )
+        else:
+            text = ""
+        self.empty_label.setText(text)
+        self.empty_label.setVisible(bool(text))
+
     def select_endpoint(self, endpoint_id: str) -> bool:
         """Select the row of ``endpoint_id`` (e.g. ``"orr"``); False when there is none."""
         source_row = self._source_row(endpoint_id)
@@ -329,7 +381,17 @@ class EndpointsPanel(Panel):
         return True
 
     def highlight_figures(self, ids: tuple[str, ...]) -> None:
-        """Select the first row that shows any of the figures ``ids``, without emitting."""
+        """Select the first row that shows any of the figures ``ids``, without emitting.
+
+        A registry outcome-measure figure (``outcome.<om>.…``) brings the Registry
+        outcome measures view to the front with its measure selected.
+        """
+        for figure_id in ids:
+            parts = figure_id.split(".")
+            is_outcome = parts[0] == "outcome" and len(parts) > 2
+            if is_outcome and self.outcomes_view.select_measure(parts[1]):
+                self.view_tabs.setCurrentIndex(OUTCOMES_TAB)
+                return
         frame = self.model.frame
         for row in range(len(frame)):
             if any(i in frame.at[row, "figures"] for i in ids):
@@ -432,9 +494,9 @@ class EndpointsPanel(Panel):
         if not rows:
             return
         source_row = self.proxy.mapToSource(rows[0]).row()
-        if self.model.row_value(source_row, "endpoint_id") == self.current_endpoint:
-            return
-        self._show_row(source_row)
+        if self.model.row_value(source_row, "endpoint_id") != self.current_endpoint:
+            self._show_row(source_row)
+        # Rows of one endpoint (several comparisons) share its plot but not its effect.
         figure_id = self.model.row_value(source_row, "figure_id")
         if not self._quiet and isinstance(figure_id, str):
             self.figure_selected.emit(figure_id)

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.analysis import DERIVED, STATUS_MARKS, Figure, Summary
+from explorer.analysis.arms import primary_pair
 from explorer.analysis.esmo_mcbs import McbsResult, evaluate_evidence
 from explorer.analysis.figures import format_number
 from explorer.analysis.interpretation import (
@@ -72,6 +73,7 @@ from explorer.analysis.interpretation import (
     absolute_effects,
     bayesian,
     benefit_harm,
+    comparison_scope,
     default_priors,
     fragility,
     icon_arrays,
@@ -796,8 +798,13 @@ class InterpretationPanel(Panel):
         names = {ep.id: ep.name for ep in ev.endpoints}
         frame = absolute_frame(summary, self.effects, names)
         self.absolute_model.set_frame(frame)
-        t, c = ev.treatment_arm.label, ev.control_arm.label
-        if self.effects:
+        pair = primary_pair(ev)
+        t, c = (pair.treatment.label, pair.control.label) if pair else ("", "")
+        if pair is None:
+            self.absolute_intro.setText(
+                comparison_scope(ev) or "Not applicable: no control arm to compare with."
+            )
+        elif self.effects:
             self.absolute_intro.setText(
                 f"Patients per 100 (and per 1000) treated with {t} rather than {c} who are "
                 "spared the endpoint's event by each time; positive numbers favour "
@@ -807,9 +814,13 @@ class InterpretationPanel(Panel):
             )
         else:
             self.absolute_intro.setText("No absolute effects: no landmark rate or hazard ratio.")
-        skipped = skipped_milestones(ev, summary)
-        self.skipped_label.setText("Not shown: " + " ".join(skipped) if skipped else "")
-        self.skipped_label.setVisible(bool(skipped))
+        skipped = skipped_milestones(ev, summary) if pair is not None else []
+        scope = comparison_scope(ev) if pair is not None else None
+        text = " ".join(
+            x for x in (scope, "Not shown: " + " ".join(skipped) if skipped else "") if x
+        )
+        self.skipped_label.setText(text)
+        self.skipped_label.setVisible(bool(text))
         self.absolute_table.resizeColumnsToContents()
         self.absolute_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
@@ -856,7 +867,8 @@ class InterpretationPanel(Panel):
             )
             if row is not None
         ]
-        self.benefit_harm_plot.set_rows(rows, ev.treatment_arm.label)
+        pair = primary_pair(ev)
+        self.benefit_harm_plot.set_rows(rows, pair.treatment.label if pair else "")
         self._set_number_line(self.benefit_line, summary, bh.benefit, "Benefit")
         self._set_number_line(self.harm_line, summary, bh.harm, "Harm")
         crossing = [n for n in (bh.benefit, bh.harm) if n is not None and n.lower is None]
@@ -1088,7 +1100,8 @@ class InterpretationPanel(Panel):
         at_threshold = is_default and math.isclose(
             result.threshold, self._default_threshold, abs_tol=1e-9
         )
-        hr = summary.get(f"{summary.evidence.primary_endpoint.id}.hr")
+        primary = summary.evidence.primary_endpoint
+        hr = summary.get(f"{primary.id}.hr") if primary is not None else None
         what_if = _wrap(
             "What-if, not a figure of the summary: normal–normal conjugate posterior on the "
             f"log hazard ratio. Prior: {result.prior.description} Likelihood: "
@@ -1132,7 +1145,8 @@ class InterpretationPanel(Panel):
             self.likelihood_line.set_line("Likelihood: no hazard ratio", None, "")
 
     def _treatment(self) -> str:
-        return self.summary.evidence.treatment_arm.label if self.summary else "the treatment"
+        pair = primary_pair(self.summary.evidence) if self.summary else None
+        return pair.treatment.label if pair is not None else "the treatment"
 
     # -- selection ----------------------------------------------------------------------------
     def select_figure(self, figure_id: str) -> bool:

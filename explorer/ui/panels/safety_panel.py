@@ -47,7 +47,9 @@ from explorer.analysis.safety import (
     frame_columns,
     grade_band,
     grades_present,
+    organ_systems_present,
     plot_data,
+    sections_present,
 )
 from explorer.ui.models.frame_model import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
@@ -124,6 +126,8 @@ class SafetyFilterProxy(QSortFilterProxyModel):
         self._model: FrameModel | None = None
         self._text = ""
         self._grade: str | None = None
+        self._section: str | None = None
+        self._organ: str | None = None
         self._mask = None
         self._mask_frame = None
         self._keys: dict[int, list] = {}
@@ -144,18 +148,42 @@ class SafetyFilterProxy(QSortFilterProxyModel):
         """The grade band kept (as in the evidence file, e.g. ``"3-4"``), or ``None`` for all."""
         return self._grade
 
-    def set_filter(self, text: str, grade: str | None) -> None:
-        """Keep rows whose term contains ``text`` and whose grade is ``grade`` (None: any)."""
-        if text == self._text and grade == self._grade:
+    @property
+    def section(self) -> str | None:
+        """The section kept ("Serious adverse events (registry, no grade)", ...) or None."""
+        return self._section
+
+    @property
+    def organ_system(self) -> str | None:
+        """The organ system kept, or None for all."""
+        return self._organ
+
+    def set_filter(
+        self,
+        text: str,
+        grade: str | None,
+        section: str | None = None,
+        organ_system: str | None = None,
+    ) -> None:
+        """Keep rows whose term contains ``text``, of grade ``grade``, in ``section`` and
+        ``organ_system`` (None: any)."""
+        wanted = (text, grade, section, organ_system)
+        if wanted == (self._text, self._grade, self._section, self._organ):
             return
-        self._text, self._grade = text, grade
+        self._text, self._grade, self._section, self._organ = wanted
         self._mask_frame = None
         self.invalidate()
 
     def _current_mask(self):
         frame = self._model.frame
         if self._mask_frame is not frame:
-            self._mask = filter_mask(frame, self._text, self._grade)
+            self._mask = filter_mask(
+                frame,
+                self._text,
+                self._grade,
+                section=self._section if "section" in frame else None,
+                organ_system=self._organ if "organ_system" in frame else None,
+            )
             self._mask_frame = frame
         return self._mask
 
@@ -204,19 +232,30 @@ class SafetyFilterProxy(QSortFilterProxyModel):
 def _columns(summary: Summary, level: float) -> tuple[list[Column], list[str]]:
     """Table columns and header tooltips for the arms of ``summary``."""
     ev = summary.evidence
-    treatment, control = comparison_arms(ev)
+    pair = comparison_arms(ev)
     cols = [
         Column("term", "Adverse event", tooltip="term_tooltip"),
         Column("grade_band", "Grade", raw="grade_rank", align=_CENTRE),
         Column("category", "Category"),
-        Column("population", "Population", tooltip="population_label"),
     ]
     tips = [
         "Adverse event term (hover for the grade and any note from the evidence file)",
-        "Grade or grade band (CTCAE)",
+        "Grade or grade band (CTCAE); “No grade” for registry serious and other adverse "
+        "events, which are listed without a grade and never counted as grade ≥ 3",
         "Category: any, treatment-related, serious, leading to discontinuation",
-        "Population the rates are on (hover for its full name)",
     ]
+    # Format 1.2: the section (graded / registry serious / registry other) and the organ
+    # system get columns only when the evidence has them.
+    if any(not ae.is_graded for ae in ev.adverse_events):
+        cols.append(Column("section", "Section"))
+        tips.append(
+            "Graded adverse events, or a registry's serious / other adverse events (no grade)"
+        )
+    if any(ae.organ_system for ae in ev.adverse_events):
+        cols.append(Column("organ_system", "Organ system"))
+        tips.append("System organ class, as the source gives it")
+    cols.append(Column("population", "Population", tooltip="population_label"))
+    tips.append("Population the rates are on (hover for its full name)")
     for arm in ev.arms:
         a = arm.id
         cols.append(
@@ -256,14 +295,22 @@ def _columns(summary: Summary, level: float) -> tuple[list[Column], list[str]]:
         ),
         Column("status_text", "Status", tooltip="provenance", raw="status_rank"),
     ]
+    if pair is None:
+        none = "Not applicable: a single-group study has no control arm to compare with"
+        tips += [none, none, none]
+    else:
+        treatment, control = pair
+        tips += [
+            f"Risk difference, {treatment.label} − {control.label}, in percentage points, "
+            "with Newcombe's hybrid score interval; > 0: more frequent with "
+            f"{treatment.label}",
+            f"Risk ratio, {treatment.label} / {control.label}, with a Wald interval on the "
+            "log scale",
+            "Number needed to harm (the event is more frequent with "
+            f"{treatment.label}) or to treat (less frequent), 1/|RD|; an interval through no "
+            "difference reads NNT … to ∞ to NNH … (Altman 1998)",
+        ]
     tips += [
-        f"Risk difference, {treatment.label} − {control.label}, in percentage points, with "
-        "Newcombe's hybrid score interval; > 0: more frequent with "
-        f"{treatment.label}",
-        f"Risk ratio, {treatment.label} / {control.label}, with a Wald interval on the log scale",
-        "Number needed to harm (the event is more frequent with "
-        f"{treatment.label}) or to treat (less frequent), 1/|RD|; an interval through no "
-        "difference reads NNT … to ∞ to NNH … (Altman 1998)",
         "The least certain number in the row: ● reported, ◆ derived, ◇ reconstructed "
         "(hover for every number of the row)",
     ]
@@ -312,7 +359,7 @@ class SafetyPanel(Panel):
         super().__init__(parent)
         self.summary: Summary | None = None
         self.frame = pd.DataFrame(columns=frame_columns([]))
-        self._arms: tuple[str, str] = ("", "")
+        self._arms: tuple[str, str | None] = ("", "")
         self._syncing = False
         self._quiet = False
         self._population_note = ""
@@ -323,6 +370,18 @@ class SafetyPanel(Panel):
         self.filter_edit.setMinimumWidth(200)
         self.grade_combo = QComboBox()
         self.grade_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.section_combo = QComboBox()
+        self.section_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.section_combo.setToolTip(
+            "Graded adverse events, or a registry's serious / other adverse events, which "
+            "carry no grade"
+        )
+        self.organ_combo = QComboBox()
+        self.organ_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.organ_combo.setMaximumWidth(260)
+        self.organ_combo.setToolTip("System organ class, as the source gives it")
+        self.section_label = _plain_label("Section:")
+        self.organ_label = _plain_label("Organ system:")
         self.count_label = _plain_label()
         self.key_label = _plain_label(
             "   ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
@@ -363,6 +422,12 @@ class SafetyPanel(Panel):
         controls.addSpacing(8)
         controls.addWidget(_plain_label("Grade:"))
         controls.addWidget(self.grade_combo)
+        controls.addSpacing(8)
+        controls.addWidget(self.section_label)
+        controls.addWidget(self.section_combo)
+        controls.addSpacing(8)
+        controls.addWidget(self.organ_label)
+        controls.addWidget(self.organ_combo)
         controls.addSpacing(12)
         controls.addWidget(self.count_label)
         controls.addStretch(1)
@@ -387,6 +452,8 @@ class SafetyPanel(Panel):
 
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.grade_combo.currentIndexChanged.connect(self._on_grade_combo_changed)
+        self.section_combo.currentIndexChanged.connect(self._on_grade_combo_changed)
+        self.organ_combo.currentIndexChanged.connect(self._on_grade_combo_changed)
         self.proxy.layoutChanged.connect(self._refresh_plots)
         self.proxy.modelReset.connect(self._refresh_plots)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -406,13 +473,30 @@ class SafetyPanel(Panel):
         self.summary = summary
         self.frame = adverse_event_frame(summary)
         ev = summary.evidence
-        treatment, control = comparison_arms(ev)
-        self._arms = (treatment.id, control.id)
+        pair = comparison_arms(ev)
         colours = arm_colours(ev)
         level = _ci_level(self.frame)
-        self.plot.set_arms(
-            treatment.label, control.label, colours[treatment.id], colours[control.id], level=level
-        )
+        if pair is not None:
+            treatment, control = pair
+            self._arms = (treatment.id, control.id)
+            self.plot.set_arms(
+                treatment.label,
+                control.label,
+                colours[treatment.id],
+                colours[control.id],
+                level=level,
+            )
+        else:
+            # A single group: its rates only; there is no control and no difference.
+            only = ev.arms[0] if ev.arms else None
+            self._arms = (only.id if only else "", None)
+            self.plot.set_arms(
+                only.label if only else "",
+                "no control arm",
+                colours.get(only.id, "#1f77b4") if only else "#1f77b4",
+                "#BBBBBB",
+                level=level,
+            )
         columns, tips = _columns(summary, level)
         old = self.model
         self.model = SafetyTableModel(self.frame, columns, tips, parent=self)
@@ -420,16 +504,31 @@ class SafetyPanel(Panel):
         if old.parent() is self:
             old.deleteLater()
         self._fill_grade_combo()
-        self.proxy.set_filter(self.filter_edit.text(), self.grade_combo.currentData())
+        self._fill_section_combos()
+        self._apply_filter()
         self._size_columns()
         self._size_splitter()
         # One population for every row: say it once instead of in a column.
         populations = self.frame["population_label"].dropna().unique()
         self._population_note = populations[0] if len(populations) == 1 else ""
+        several_sections = len(sections_present(self.frame)) > 1
+        has_organs = bool(organ_systems_present(self.frame))
         for i, column in enumerate(self.model.columns):
             if column.key == "population":
                 self.table.setColumnHidden(i, bool(self._population_note))
+            elif column.key == "section":
+                self.table.setColumnHidden(i, not several_sections)
+            elif column.key == "organ_system":
+                self.table.setColumnHidden(i, not has_organs)
         self._refresh_plots()
+
+    def set_section(self, section: str | None = None, organ_system: str | None = None) -> None:
+        """Show one section ("Serious adverse events (registry, no grade)", ...) and one
+        organ system (None: all), as a user would with the combo boxes."""
+        i = self.section_combo.findData(section) if section is not None else 0
+        self.section_combo.setCurrentIndex(max(i, 0))
+        j = self.organ_combo.findData(organ_system) if organ_system is not None else 0
+        self.organ_combo.setCurrentIndex(max(j, 0))
 
     def set_filter(self, text: str = "", grade: str | None = None) -> None:
         """Set the term and grade filters as a user would (the controls follow).
@@ -475,18 +574,54 @@ class SafetyPanel(Panel):
         index = self.proxy.mapFromSource(self.model.index(source, 0))
         if not index.isValid():
             self.set_filter("", None)
+            self.set_section(None, None)
             index = self.proxy.mapFromSource(self.model.index(source, 0))
         with self._quietly():
             self.select_row(index.row())
 
     # -- building ---------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(
+            self.filter_edit.text(),
+            self.grade_combo.currentData(),
+            self.section_combo.currentData(),
+            self.organ_combo.currentData(),
+        )
+
+    def _fill_section_combos(self) -> None:
+        """Section and organ-system choices; each is hidden when it offers no choice."""
+        for combo, label, everything, values in (
+            (self.section_combo, self.section_label, "All sections", sections_present(self.frame)),
+            (
+                self.organ_combo,
+                self.organ_label,
+                "All organ systems",
+                organ_systems_present(self.frame),
+            ),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value in values:
+                combo.addItem(value, value)
+            i = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+            shown = len(values) > 1 or (combo is self.organ_combo and len(values) > 0)
+            combo.setVisible(shown)
+            label.setVisible(shown)
+
     def _fill_grade_combo(self) -> None:
         current = self.grade_combo.currentData()
         self.grade_combo.blockSignals(True)
         self.grade_combo.clear()
         self.grade_combo.addItem("All grades", None)
         for grade in grades_present(self.frame):
-            text = "Any grade" if grade == "any" else f"Grade {grade_band(grade)}"
+            if grade == "ungraded":
+                text = "No grade (registry)"
+            else:
+                text = "Any grade" if grade == "any" else f"Grade {grade_band(grade)}"
             self.grade_combo.addItem(text, grade)
         i = self.grade_combo.findData(current) if current is not None else 0
         self.grade_combo.setCurrentIndex(max(i, 0))
@@ -576,11 +711,11 @@ class SafetyPanel(Panel):
         self.hint_label.setText(" ".join(parts))
 
     # -- slots ------------------------------------------------------------------------
-    def _on_filter_edit_text_changed(self, text: str) -> None:
-        self.proxy.set_filter(text, self.grade_combo.currentData())
+    def _on_filter_edit_text_changed(self, _text: str) -> None:
+        self._apply_filter()
 
     def _on_grade_combo_changed(self, _index: int) -> None:
-        self.proxy.set_filter(self.filter_edit.text(), self.grade_combo.currentData())
+        self._apply_filter()
 
     def _on_selection_changed(self, *_args) -> None:
         row = self._selected_row()

@@ -168,7 +168,10 @@ class SurvivalPlot(pg.PlotWidget):
             items = self.arm_items.get(arm.arm_id)
             if items is None:
                 items = self.arm_items[arm.arm_id] = _ArmItems(plot)
-            items.set_arm(arm, colours.get(arm.arm_id, "#000000"), offsets[i], label_right=i == 0)
+            # Two arms: labels on either side of their bars; more arms (format 1.2): each
+            # bar has its own height, and every label goes right, where there is room.
+            right = i == 0 or len(curves.arms) > 2
+            items.set_arm(arm, colours.get(arm.arm_id, "#000000"), offsets[i], label_right=right)
         # Two lines, so the warning that these are model curves is never clipped.
         plot.setTitle(html.escape(curves.title).replace(" (", "<br>(", 1), size="10pt")
         plot.setLabel("left", html.escape(curves.y_label))
