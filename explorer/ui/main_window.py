@@ -61,7 +61,7 @@ SCREENSHOT_SIZE = QSize(1400, 900)
 #: Files a drop opens: evidence files, and curve files (which open the import dialog).
 DROPPABLE_SUFFIXES = (".json", ".csv")
 #: Initial height of the "where this number comes from" dock, in pixels.
-DETAILS_HEIGHT = 130
+DETAILS_HEIGHT = 110
 
 
 #: (name, title) of the default panels, in navigation order: what the window shows before
@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.details_dock)
         # Compact by default (the panels need the height); the user can drag it taller.
         self.figure_notes.setMinimumHeight(0)
+        self.figure_notes.editor.setMinimumHeight(36)
         self.resizeDocks([self.details_dock], [DETAILS_HEIGHT], Qt.Orientation.Vertical)
 
         self._build_menus(titles)

@@ -172,4 +172,5 @@ class NotesEditor(QWidget):
 
     def _set_status(self, text: str, *, error: bool) -> None:
         self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
         self.status_label.setStyleSheet(f"color: {_ERROR_COLOUR};" if error else "")

@@ -15,7 +15,13 @@ from explorer.analysis.safety import synthetic_safety_evidence
 from explorer.evidence import from_dict
 from explorer.ui.models import RawRole
 from explorer.ui.panels.safety_panel import SafetyPanel
-from explorer.ui.plots.safety_plot import DODGE, INITIAL_ROWS, MAX_LABELLED_ROWS, TermAxis
+from explorer.ui.plots.safety_plot import (
+    DODGE,
+    INITIAL_ROWS,
+    MAX_LABELLED_ROWS,
+    MIN_ROWS_IN_VIEW,
+    TermAxis,
+)
 from explorer.ui.style import STATUS_COLOURS
 
 # Columns of a two-arm table: term, grade, category, population, then per arm % and n/N.
@@ -268,7 +274,10 @@ def test_500_terms_build_filter_and_plot(qtbot, synthetic_500):
     qtbot.addWidget(p)
     frame = p.frame
     assert p.proxy.rowCount() == 502
-    assert p.plot.visible_rows() == (0, INITIAL_ROWS - 1)
+    # The first rows are in view: INITIAL_ROWS, or as many as have room for a label.
+    shown = p.plot.initial_rows()
+    assert MIN_ROWS_IN_VIEW <= shown <= INITIAL_ROWS
+    assert p.plot.visible_rows() == (0, shown - 1)
     vb = p.plot.rate_plot.getViewBox()
     assert vb.state["mouseEnabled"] == [False, True]
     assert p.plot.rd_plot.getViewBox().linkedView(vb.YAxis) is vb

@@ -311,6 +311,8 @@ class EndpointsPanel(Panel):
         if has_measures:
             self.outcomes_view.set_summary(summary)
         self.view_tabs.setTabVisible(ENDPOINTS_TAB, bool(ev.endpoints) or not has_measures)
+        # A lone tab is noise: the bar shows only when there are two views to switch.
+        self.view_tabs.tabBar().setVisible(has_measures and bool(ev.endpoints))
         self.view_tabs.setCurrentIndex(
             ENDPOINTS_TAB if ev.endpoints or not has_measures else OUTCOMES_TAB
         )

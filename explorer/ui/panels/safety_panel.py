@@ -372,6 +372,7 @@ class SafetyPanel(Panel):
         self.grade_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.section_combo = QComboBox()
         self.section_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.section_combo.setMaximumWidth(260)
         self.section_combo.setToolTip(
             "Graded adverse events, or a registry's serious / other adverse events, which "
             "carry no grade"
@@ -428,10 +429,13 @@ class SafetyPanel(Panel):
         controls.addSpacing(8)
         controls.addWidget(self.organ_label)
         controls.addWidget(self.organ_combo)
-        controls.addSpacing(12)
-        controls.addWidget(self.count_label)
         controls.addStretch(1)
-        controls.addWidget(self.key_label)
+        # The count and the key sit on a line of their own, so the filters (four of them
+        # for a registry record) never make the window wider than the screen.
+        status_line = QHBoxLayout()
+        status_line.addWidget(self.count_label)
+        status_line.addStretch(1)
+        status_line.addWidget(self.key_label)
 
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
@@ -448,6 +452,7 @@ class SafetyPanel(Panel):
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(status_line)
         layout.addWidget(self.splitter, 1)
 
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 
-def set_row_ticks(plot: pg.PlotWidget, side: str, texts: list[str]) -> None:
-    """Row labels as the ticks of the ``side`` axis (row i at y = i), made wide enough."""
+def set_row_ticks(
+    plot: pg.PlotWidget, side: str, texts: list[str], max_width: int | None = None
+) -> None:
+    """Row labels as the ticks of the ``side`` axis (row i at y = i), made wide enough.
+
+    With ``max_width`` (pixels) longer labels are elided with "…" so the axes never
+    squeeze the plot out of its widget; the full text stays in the table beside it.
+    """
     axis = plot.getPlotItem().getAxis(side)
-    axis.setTicks([[(float(i), t) for i, t in enumerate(texts)], []])
     metrics = QFontMetrics(axis.style["tickFont"] or plot.font())
+    if max_width is not None:
+        texts = [metrics.elidedText(t, Qt.TextElideMode.ElideRight, max_width) for t in texts]
+    axis.setTicks([[(float(i), t) for i, t in enumerate(texts)], []])
     widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
     axis.setWidth(widest + axis.style["tickTextOffset"][0] + 12)

@@ -22,6 +22,9 @@ from explorer.analysis.endpoints import ForestData
 from explorer.ui.plots.axes import set_row_ticks
 from explorer.ui.style import EFFECT_COLOUR, qcolor
 
+#: Widest row label on either side, in pixels (longer ones are elided; the table has them whole).
+LEFT_LABEL_WIDTH = 200
+RIGHT_LABEL_WIDTH = 250
 #: Ratios labelled on the axis (those inside the view are shown).
 RATIO_TICKS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
 
@@ -127,8 +130,8 @@ class ForestPlot(pg.PlotWidget):
                 symbols.append("t3")  # triangle pointing left
         self.clip_marks.setData(x=xs, y=ys, symbol=symbols)
         right_texts = [f"{data.texts[i]}   {data.directions[i]}" for i in range(n)]
-        set_row_ticks(self, "left", list(data.labels))
-        set_row_ticks(self, "right", right_texts)
+        set_row_ticks(self, "left", list(data.labels), max_width=LEFT_LABEL_WIDTH)
+        set_row_ticks(self, "right", right_texts, max_width=RIGHT_LABEL_WIDTH)
         treat = html.escape(data.treatment_label)
         control = html.escape(data.control_label)
         plot.setLabel(

@@ -82,7 +82,7 @@ class TermAxis(pg.AxisItem):
         rows = self._visible_rows(low, high)
         if not rows:
             return False
-        per_row = pixels / max(high - low, 1e-9)
+        per_row = pixels / max(abs(high - low), 1e-9)  # the row axis is inverted
         return len(rows) <= self.max_labels and per_row >= 0.9 * self._metrics().height()
 
     def _metrics(self) -> QFontMetrics:
@@ -291,8 +291,31 @@ class SafetyPlot(pg.GraphicsLayoutWidget):
         vb = self.rate_plot.getViewBox()
         span = max(n, MIN_ROWS_IN_VIEW)
         vb.setLimits(yMin=-0.5, yMax=span - 0.5, minYRange=3, maxYRange=span)
-        self.show_rows(0, INITIAL_ROWS)
+        self._auto_rows = self.initial_rows()
+        self.show_rows(0, self._auto_rows)
         self.set_highlight(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # Until the user zooms, the rows in view follow the height (labels stay legible).
+        auto = getattr(self, "_auto_rows", None)
+        if auto is None or self.row_count() == 0:
+            return
+        first, last = self.visible_rows()
+        if last - first + 1 == min(auto, self.row_count()):
+            self._auto_rows = self.initial_rows()
+            self.show_rows(first, self._auto_rows)
+
+    def initial_rows(self) -> int:
+        """Rows to show when data arrive: :data:`INITIAL_ROWS`, or fewer when the plot is
+        too short for each of them to carry its term label (never under
+        :data:`MIN_ROWS_IN_VIEW`)."""
+        height = self.rate_plot.getViewBox().height()
+        if height < 50:  # not laid out yet
+            return INITIAL_ROWS
+        line = self.term_axis._metrics().height()
+        fit = int(height // (line * 1.1))
+        return max(MIN_ROWS_IN_VIEW, min(INITIAL_ROWS, fit))
 
     def _set_dots(self, item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
         ok = np.isfinite(x)
