@@ -24,7 +24,9 @@ from explorer.ui.style import EFFECT_COLOUR, qcolor
 
 #: Widest row label on either side, in pixels (longer ones are elided; the table has them whole).
 LEFT_LABEL_WIDTH = 200
-RIGHT_LABEL_WIDTH = 250
+RIGHT_LABEL_WIDTH = 260
+#: Narrowest the plotting area may get before the right-hand labels are elided.
+MIN_PLOT_WIDTH = 230
 #: Ratios labelled on the axis (those inside the view are shown).
 RATIO_TICKS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
 
@@ -129,14 +131,17 @@ class ForestPlot(pg.PlotWidget):
                 ys.append(rows[i])
                 symbols.append("t3")  # triangle pointing left
         self.clip_marks.setData(x=xs, y=ys, symbol=symbols)
-        right_texts = [f"{data.texts[i]}   {data.directions[i]}" for i in range(n)]
-        set_row_ticks(self, "left", list(data.labels), max_width=LEFT_LABEL_WIDTH)
-        set_row_ticks(self, "right", right_texts, max_width=RIGHT_LABEL_WIDTH)
+        self._row_texts = (
+            list(data.labels),
+            [f"{data.texts[i]}   {data.directions[i]}" for i in range(n)],
+        )
+        self._fit_row_labels()
         treat = html.escape(data.treatment_label)
         control = html.escape(data.control_label)
         plot.setLabel(
             "bottom",
-            f"Ratio {treat} : {control} (log scale) — ← lower with {treat} · higher with {treat} →",
+            # Which side favours whom is on each row (right); the axis says what is plotted.
+            f"Ratio {treat} : {control} (log scale)",
         )
         plot.setTitle(
             f"Effects, {treat} vs {control} ({data.level * 100:g}% CI)",
@@ -146,6 +151,25 @@ class ForestPlot(pg.PlotWidget):
         pad = 0.04 * (hi - lo)
         plot.setXRange(lo - pad, hi + pad, padding=0)
         plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    def _fit_row_labels(self) -> None:
+        """Row labels on both sides, elided so the plot keeps :data:`MIN_PLOT_WIDTH`."""
+        texts = getattr(self, "_row_texts", None)
+        if texts is None:
+            return
+        left, right = texts
+        set_row_ticks(self, "left", left, max_width=min(LEFT_LABEL_WIDTH, self.width() // 4))
+        plot = self.getPlotItem()
+        used = plot.getAxis("left").width()
+        # The title sits over the plotting area only, so that area is at least as wide.
+        title = plot.titleLabel.item.boundingRect().width() + 12 if plot.titleLabel.text else 0
+        area = max(MIN_PLOT_WIDTH, title)
+        room = max(120, min(RIGHT_LABEL_WIDTH, self.width() - used - area - 32))
+        set_row_ticks(self, "right", right, max_width=int(room))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_row_labels()
 
     def set_selected(self, endpoint_id: str | None) -> None:
         """Shade the row of ``endpoint_id`` (hide the band when it has no row)."""
