@@ -201,6 +201,41 @@ def _statistics_check() -> str:
     return f"200 trials simulated (power {sim.power:.2f}), a 20-patient curve reconstructed"
 
 
+def _open_library(scratch: Path):
+    from explorer.evidence.library import Library
+
+    return Library(scratch / "library.sqlite3")
+
+
+def _library_check(library) -> str:
+    """The bundled trials are listed, a note round-trips, PALMIRA's two cuts diff and the
+    four bundled trials pool (SQLite, the registry of cuts and the comparison, frozen)."""
+    from explorer.analysis.compare import compare, default_choice
+    from explorer.analysis.diff import diff_cuts
+
+    trials = {t.acronym: t for t in library.trials()}
+    if set(trials) != {"PALMIRA", "MAINTAIN", "PACE", "postMONARCH"}:
+        raise SelfTestError(f"library: bundled trials listed are {sorted(trials)}")
+    palmira = trials["PALMIRA"].id
+    library.set_note(palmira, "self-test note", figure_id="pfs.hr")
+    if library.note(palmira, "pfs.hr") != "self-test note":
+        raise SelfTestError("library: a note did not read back")
+    cuts = library.cuts(palmira)
+    changed = diff_cuts(library.evidence(cuts[0].id), library.evidence(cuts[-1].id)).changed()
+    if not any(row.figure_id == "pfs.hr" for row in changed):
+        raise SelfTestError("library: PALMIRA's hazard ratio is not among the changed figures")
+    newest = [library.evidence(library.cuts(t.id)[-1].id) for t in trials.values()]
+    result = compare([(ev, default_choice(ev)) for ev in newest])
+    reml = result.pooled_by("REML")
+    # metafor rma(method="REML") on the four bundled PFS hazard ratios: 0.787 (0.633-0.977).
+    if result.k != 4 or abs(reml.estimate - 0.7866) > 0.001:
+        raise SelfTestError(f"library: pooled REML HR {reml.estimate:.4f} of {result.k} trials")
+    return (
+        f"{len(trials)} bundled trials, a note kept, {len(changed)} figures differ between "
+        f"PALMIRA's cuts, pooled REML HR {reml.estimate:.3f} of {result.k} trials"
+    )
+
+
 def _step(name: str, action: Callable[[], object]) -> object:
     try:
         return action()
@@ -262,6 +297,9 @@ def _run(scratch: Path, out: TextIO) -> None:
 
     say(f"  statistics: {_step('simulating and reconstructing', _statistics_check)}")
 
+    library = _step("opening a scratch library", lambda: _open_library(scratch))
+    say(f"  library: {_step('reading the library', lambda: _library_check(library))}")
+
     def build_window():
         from explorer.app import make_application
         from explorer.ui.main_window import MainWindow
@@ -269,7 +307,7 @@ def _run(scratch: Path, out: TextIO) -> None:
 
         _quiet_offscreen_warning()
         app = make_application()
-        window = MainWindow(ev, settings=Settings(scratch / "settings.ini"))
+        window = MainWindow(ev, settings=Settings(scratch / "settings.ini"), library=library)
         return app, window
 
     app, window = _step("building the main window", build_window)
@@ -288,6 +326,7 @@ def _run(scratch: Path, out: TextIO) -> None:
             f"{image.bytes / 1024:.0f} kB"
         )
     window.close()
+    library.close()
 
     say("versions:")
     for name, version in _step("reading versions", versions).items():

@@ -62,6 +62,13 @@ def _check_report(stdout: str, *, frozen: bool) -> None:
     assert re.search(
         r"^  evidence: PALMIRA \(NCT03809988\), \d+ figures, \d+ checks$", stdout, re.M
     )
+    # The frozen build reads and writes SQLite and pools as metafor does (0.787, REML).
+    assert re.search(
+        r"^  library: 4 bundled trials, a note kept, \d+ figures differ between PALMIRA's cuts, "
+        r"pooled REML HR 0.787 of 4 trials$",
+        stdout,
+        re.M,
+    )
     painted = re.search(
         r"^  first paint: (\d+\.\d+) s after start \(offscreen platform\)$", stdout, re.M
     )
@@ -134,6 +141,29 @@ def test_statistics_check_fails_on_a_wrong_reconstruction(monkeypatch):
     monkeypatch.setattr(survival, "reconstruct_ipd", one_event_short)
     with pytest.raises(selftest.SelfTestError, match="20 monthly events were not recovered"):
         selftest._statistics_check()
+
+
+def test_library_check_lists_diffs_and_pools_the_bundled_trials(tmp_path):
+    library = selftest._open_library(tmp_path)
+    try:
+        line = selftest._library_check(library)
+    finally:
+        library.close()
+    # metafor rma(method="REML") on the four bundled PFS HRs: 0.7866 (compare_pooling.json).
+    assert line.startswith("4 bundled trials, a note kept, ")
+    assert line.endswith("pooled REML HR 0.787 of 4 trials")
+
+
+def test_library_check_fails_when_a_bundled_trial_is_missing(tmp_path, monkeypatch):
+    from explorer.evidence.library import Library
+    from explorer.resources import BUNDLED_EVIDENCE
+
+    library = Library(tmp_path / "lib.sqlite3", bundled=BUNDLED_EVIDENCE[:-1])
+    try:
+        with pytest.raises(selftest.SelfTestError, match="bundled trials listed are"):
+            selftest._library_check(library)
+    finally:
+        library.close()
 
 
 def test_blank_panel_fails_the_image_check(tmp_path):
