@@ -321,7 +321,7 @@ def _one_effect_checks(
                 Check(
                     f"{ep.id}_p_vs_ci{sfx}",
                     PASS,
-                    f"{name}: the reported p = {format_number(p.value, p.decimals)} agrees with the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}).",
+                    f"{name}: the reported {p.p_text()} agrees with the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}).",
                     ids,
                 )
             )
@@ -330,7 +330,7 @@ def _one_effect_checks(
                 Check(
                     f"{ep.id}_p_vs_ci{sfx}",
                     NOTE,
-                    f"{name}: the reported p = {format_number(p.value, p.decimals)} differs from the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}",
+                    f"{name}: the reported {p.p_text()} differs from the Wald p implied by the {effect.kind} and its CI ({wald.value:.3f}) but lies within the range the printed rounding allows ({prange.lower:.3f}–{prange.upper:.3f}); a log-rank p is expected to differ a little from a Wald p.{alt_text}",
                     ids,
                 )
             )
@@ -339,7 +339,7 @@ def _one_effect_checks(
                 Check(
                     f"{ep.id}_p_vs_ci{sfx}",
                     WARN,
-                    f"{name}: the reported p = {format_number(p.value, p.decimals)} is outside the range of Wald p values the printed {effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}",
+                    f"{name}: the reported {p.p_text()} is outside the range of Wald p values the printed {effect.kind} and CI allow ({prange.lower:.3f}–{prange.upper:.3f}).{alt_text}",
                     ids,
                 )
             )
@@ -378,7 +378,7 @@ def _one_effect_checks(
             Check(
                 f"{ep.id}_significance{sfx}",
                 WARN,
-                f"{name}: the p value (p = {format_number(p.value, p.decimals)}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at {alpha_text}.",
+                f"{name}: the p value ({p.p_text()}) and the CI ({format_number(hr.lower, hr.decimals)}–{format_number(hr.upper, hr.decimals)}) disagree about significance at {alpha_text}.",
                 (p.id, hr.id, *alpha_ids),
             )
         )

@@ -120,24 +120,7 @@ def _add_pair(evidence: Evidence, figures: FigureSet, pair: ArmPair, level: floa
                 decimals=2,
             )
         )
-        figures.add(
-            computed(
-                id=f"{oc.prefix}.or{sfx}",
-                label=f"{oc.label}: odds ratio ({versus})",
-                value=res.odds_ratio,
-                unit="ratio",
-                method=(
-                    f"Odds ratio {counts}, conditional maximum likelihood with exact CI "
-                    "(as R fisher.test)"
-                ),
-                inputs=inputs,
-                topic=oc.topic,
-                lower=res.or_lower,
-                upper=res.or_upper,
-                level=level,
-                decimals=2,
-            )
-        )
+        figures.add(_odds_ratio_figure(oc, res, inputs, level, sfx, versus, counts))
         figures.add(
             computed(
                 id=f"{oc.prefix}.fisher_p{sfx}",
@@ -151,6 +134,71 @@ def _add_pair(evidence: Evidence, figures: FigureSet, pair: ArmPair, level: floa
             )
         )
         figures.add(_nnt_figure(oc, res, inputs, level, sfx, versus))
+
+
+def _odds_ratio_figure(
+    oc: Outcome,
+    res: binary.CompareResult,
+    inputs: list[Figure],
+    level: float,
+    sfx: str,
+    versus: str,
+    counts: str,
+) -> Figure:
+    """The conditional MLE odds ratio; "not estimable" (value None) when it is not finite.
+
+    With no patient (or every patient) having the outcome in one arm the estimate is 0 or
+    infinite, and with none (or all) in both arms it is undefined: R's fisher.test prints
+    Inf or 0 for the first and 0 for the second. The app shows no such number; the
+    derivation says why and gives the finite end of the exact interval
+    (docs/edge-cases.md).
+    """
+    method = f"Odds ratio {counts}, conditional maximum likelihood with exact CI (as R fisher.test)"
+    value, lower, upper = res.odds_ratio, res.or_lower, res.or_upper
+    pct = f"{level:.0%}"
+    why = None
+    if math.isnan(value):
+        why = (
+            "every patient in both arms had the outcome, or none did, so the conditional "
+            f"likelihood is flat (R fisher.test prints 0 with a {pct} CI of 0 to ∞)"
+        )
+    elif value in (0.0, math.inf):
+        finite_end = (
+            f"from {format_number(lower, 2)} to ∞"
+            if value == math.inf
+            else f"from 0 to {format_number(upper, 2)}"
+        )
+        why = (
+            "one arm has the outcome in none or in all of its patients, so the odds ratio "
+            f"is {'infinite' if value == math.inf else '0'} (R fisher.test: "
+            f"{'Inf' if value == math.inf else '0'}); its exact {pct} CI runs {finite_end}"
+        )
+    elif not (math.isfinite(lower) and math.isfinite(upper)):
+        why = f"its exact {pct} CI has an infinite bound"
+    if why is not None:
+        return computed(
+            id=f"{oc.prefix}.or{sfx}",
+            label=f"{oc.label}: odds ratio ({versus})",
+            value=None,
+            unit="ratio",
+            method=f"Not estimable: {why}. {method}",
+            inputs=inputs,
+            topic=oc.topic,
+            decimals=2,
+        )
+    return computed(
+        id=f"{oc.prefix}.or{sfx}",
+        label=f"{oc.label}: odds ratio ({versus})",
+        value=value,
+        unit="ratio",
+        method=method,
+        inputs=inputs,
+        topic=oc.topic,
+        lower=lower,
+        upper=upper,
+        level=level,
+        decimals=2,
+    )
 
 
 def altman_interval(rd_lower: float, rd_upper: float, *, desirable: bool) -> str:
@@ -215,13 +263,21 @@ def _nnt_figure(
         meaning = (
             "treated for one more patient with" if not helps else "treated to spare one patient"
         )
+    not_estimable = ""
+    if not math.isfinite(value):
+        # rd = 0: no difference, so no finite number of patients gives one more event.
+        not_estimable = (
+            "Not estimable: the risk difference is 0 (the same risk in both arms), so the "
+            "number needed is infinite. "
+        )
+        value = None
     return computed(
         id=f"{oc.prefix}.nnt{sfx}",
         label=f"{oc.label}: {name}" + (f" ({versus})" if sfx else ""),
         value=value,
         unit="patients",
         method=(
-            f"{name} = 1 / |risk difference|: patients {meaning} the outcome; "
+            f"{not_estimable}{name} = 1 / |risk difference|: patients {meaning} the outcome; "
             f"{interval} (Altman 1998)"
         ),
         inputs=inputs,

@@ -34,7 +34,7 @@ from typing import Protocol
 from explorer.evidence import Evidence, TimeToEventEndpoint
 
 from .arms import primary_outcome_title, primary_pair
-from .figures import Figure, FigureSet, computed, format_number
+from .figures import QUALIFIER_SIGNS, Figure, FigureSet, computed, format_number
 
 __all__ = [
     "CITATION",
@@ -208,6 +208,8 @@ class McbsInputs:
         Medians of the primary endpoint (months).
     p : float or None
         Reported p of the primary comparison (for the statement).
+    p_qualifier : str or None
+        The sign p was printed with (``"<"`` for "p < 0.001"), or None for "p = ...".
     alpha : float
         Significance level the p is read against.
     design : str
@@ -272,6 +274,7 @@ class McbsInputs:
     toxicity_basis: str = ""
     figure_ids: tuple[str, ...] = field(default=())
     alpha_basis: str = ""
+    p_qualifier: str | None = None
 
     def __post_init__(self) -> None:
         if self.qol not in QOL_VALUES:
@@ -517,10 +520,16 @@ def _os_result(inputs: McbsInputs) -> _Graded:
     )
 
 
-def _significance_text(p: float | None, hr: float | None, lo: float | None, hi: float | None):
+def _significance_text(
+    p: float | None,
+    hr: float | None,
+    lo: float | None,
+    hi: float | None,
+    p_qualifier: str | None = None,
+):
     parts = []
     if p is not None:
-        parts.append(f"p = {_n(p)}")
+        parts.append(f"p {QUALIFIER_SIGNS.get(p_qualifier or '', '=')} {_n(p)}")
     if lo is not None and hi is not None:
         verb = "includes" if lo <= 1 <= hi else "excludes"
         parts.append(f"HR CI {_n(lo)}–{_n(hi)} {verb} 1")
@@ -674,7 +683,9 @@ def evaluate(inputs: McbsInputs) -> McbsResult:
         )
 
     # 4. Only statistically significant benefit is graded.
-    sig_text = _significance_text(inputs.p, inputs.hr, inputs.hr_lower, inputs.hr_upper)
+    sig_text = _significance_text(
+        inputs.p, inputs.hr, inputs.hr_lower, inputs.hr_upper, inputs.p_qualifier
+    )
     trace.append(
         RuleStep(
             "Eligibility: the primary endpoint shows a statistically significant benefit "
@@ -1072,6 +1083,14 @@ def ungradable(evidence: Evidence) -> McbsResult | None:
     return McbsResult(False, None, reason, None, None, (), statement, (step,))
 
 
+def _p_qualifier(ep: object, figures: FigureLookup) -> str | None:
+    """The sign the primary endpoint's p was printed with ("<" for "p < 0.001")."""
+    if not isinstance(ep, TimeToEventEndpoint):
+        return None
+    p_fig = figures.get(f"{ep.id}.p")
+    return None if p_fig is None else p_fig.qualifier
+
+
 def _tte_result(
     evidence: Evidence, ep: TimeToEventEndpoint, figures: FigureLookup, used: list[str]
 ) -> tuple[_Graded, float | None, bool]:
@@ -1278,6 +1297,7 @@ def inputs_from_evidence(evidence: Evidence, figures: FigureLookup) -> McbsInput
         primary_endpoint=primary_code,
         significant=significant,
         p=p,
+        p_qualifier=_p_qualifier(ep, figures),
         alpha=_alpha(evidence)[0],
         alpha_basis=_alpha(evidence)[1],
         design=design,

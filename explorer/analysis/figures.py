@@ -24,6 +24,9 @@ DERIVED = "derived"
 RECONSTRUCTED = "reconstructed"
 STATUSES = (REPORTED, DERIVED, RECONSTRUCTED)
 
+#: How a measure's qualifier is printed before its value ("<=" → "≤").
+QUALIFIER_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "~"}
+
 #: One-character marks used everywhere a status is shown (CLI, tables, tooltips).
 STATUS_MARKS = {REPORTED: "●", DERIVED: "◆", RECONSTRUCTED: "◇"}
 
@@ -58,6 +61,9 @@ class Figure:
         Decimals to show (the printed precision for reported figures).
     interval : str
         What ``lower``/``upper`` are: ``"CI"`` (with ``level``) or ``"range"``.
+    qualifier : str or None
+        The sign the value was printed with, from the evidence (``"<"``, ``"<="``, ``">"``,
+        ``">="``, ``"~"``): a p printed as "p < 0.001" keeps its ``"<"``.
     """
 
     id: str
@@ -74,6 +80,7 @@ class Figure:
     topic: str = ""
     decimals: int | None = None
     interval: str = "CI"
+    qualifier: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -123,7 +130,16 @@ class Figure:
             return f"{with_unit(format_number(self.value, self.decimals))} ({span})"
         if self.value is None:
             return "—"
-        return with_unit(format_number(self.value, self.decimals))
+        return with_unit(QUALIFIER_SIGNS.get(self.qualifier or "", "") + self.number())
+
+    def number(self) -> str:
+        """The value alone at its precision, without qualifier or unit (``"0.001"``)."""
+        return format_number(self.value, self.decimals)
+
+    def p_text(self) -> str:
+        """A p value as a clause: ``"p = 0.206"``, or ``"p < 0.001"`` when so printed."""
+        relation = QUALIFIER_SIGNS.get(self.qualifier or "", "=")
+        return f"p {relation} {self.number()}"
 
     def to_json(self) -> dict[str, Any]:
         """The figure in the ``summary --json`` shape (DESIGN.md), plus interval fields."""
@@ -142,6 +158,8 @@ class Figure:
                 upper=_json_number(self.upper),
                 level=self.level,
             )
+        if self.qualifier:
+            out["qualifier"] = self.qualifier  # "<" with value 0.001 means "p < 0.001"
         if self.inputs:
             out["inputs"] = list(self.inputs)
         out["topic"] = self.topic
@@ -228,6 +246,7 @@ def from_measure(
         topic=topic,
         decimals=measure.decimals,
         interval="CI" if measure.lower is not None or measure.range is None else "range",
+        qualifier=measure.qualifier,
     )
 
 
@@ -284,7 +303,13 @@ def computed(
     decimals: int | None = None,
     status: str | None = None,
 ) -> Figure:
-    """A derived (or reconstructed) figure whose derivation names the method and inputs."""
+    """A derived (or reconstructed) figure whose derivation names the method and inputs.
+
+    A NaN or infinite ``value``, ``lower`` or ``upper`` is never kept: it becomes ``None``
+    and the derivation opens with "Not estimable" (the callers say why in ``method`` where
+    they know; this is the safety net, docs/edge-cases.md).
+    """
+    value, lower, upper, method = _finite_only(value, lower, upper, method)
     listed = "; ".join(f"{f.label} = {f.formatted()} [{f.status}]" for f in inputs)
     derivation = f"{method}. Inputs: {listed}" if listed else method
     return Figure(
@@ -301,3 +326,22 @@ def computed(
         topic=topic,
         decimals=decimals,
     )
+
+
+def _finite_only(
+    value: float | None, lower: float | None, upper: float | None, method: str
+) -> tuple[float | None, float | None, float | None, str]:
+    """Drop non-finite numbers from a computed figure and say so in its method."""
+
+    def bad(x: float | None) -> bool:
+        return x is not None and not math.isfinite(x)
+
+    if bad(value):
+        word = "undefined" if math.isnan(value) else "infinite"  # type: ignore[arg-type]
+        if not method.startswith("Not estimable"):
+            method = f"Not estimable: the computation gives an {word} value. {method}"
+        return None, None, None, method
+    if bad(lower) or bad(upper):
+        method = f"{method}; the interval is not shown because a bound is not finite"
+        return value, None, None, method
+    return value, lower, upper, method

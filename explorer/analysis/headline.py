@@ -9,7 +9,7 @@ from __future__ import annotations
 from explorer.evidence import Effect, Evidence, TimeToEventEndpoint
 
 from .arms import displayed_arms, effect_pair, primary_outcome_title
-from .figures import format_number
+from .figures import QUALIFIER_SIGNS, format_number
 
 
 def primary_result(evidence: Evidence) -> str:
@@ -57,7 +57,9 @@ def _effect_text(evidence: Evidence, effect: Effect) -> str:
         level = f"{e.level:.0%} CI " if e.level is not None else "CI "
         text += f" ({level}{lo}–{hi})"
     if effect.p is not None:
-        text += f", p = {format_number(effect.p.value, effect.p.decimals)}"
+        # "p < 0.001" keeps its sign: printing "p = 0.001" would state a value never reported
+        relation = QUALIFIER_SIGNS.get(effect.p.qualifier or "", "=")
+        text += f", p {relation} {format_number(effect.p.value, effect.p.decimals)}"
     if not evidence.is_two_arm:
         pair = effect_pair(evidence, effect)
         versus = effect.label or (f"{pair[0].label} vs {pair[1].label}" if pair else None)

@@ -938,6 +938,13 @@ def _whole(value: float) -> int:
     return math.ceil(value - 1e-9) if math.isfinite(value) else 0
 
 
+def _not_estimable(value: float) -> str:
+    """Opening of a derivation whose number needed is infinite (a difference of 0)."""
+    if math.isfinite(value):
+        return ""
+    return "Not estimable: the difference between the arms is 0, so the number needed is infinite. "
+
+
 def _inline(text: str) -> str:
     """``NNT 12.3 (95% CI a to b)`` → ``NNT 12.3; 95% CI a to b``, for use inside brackets."""
     head, sep, rest = text.partition(" (")
@@ -954,17 +961,21 @@ def _number_needed(
     """
     kind, value, lower, upper = number_needed(rd, rd_lo, rd_hi, desirable=desirable)
     lvl = f"{level:.0%} CI " if level else "CI "
+    # rd = 0 makes the number infinite: say so in words, never "inf" (docs/edge-cases.md)
+    head = (
+        f"{kind} {value:.1f}" if math.isfinite(value) else f"{kind} not estimable (no difference)"
+    )
     if rd_lo is None or rd_hi is None:
-        return kind, value, None, None, f"{kind} {value:.1f}", "No interval: none is available."
+        return kind, value, None, None, head, "No interval: none is available."
     if lower is not None:
-        text = f"{kind} {value:.1f} ({lvl}{lower:.1f} to {upper:.1f})"
+        text = f"{head} ({lvl}{lower:.1f} to {upper:.1f})"
         convention = (
             "The interval's bounds are the reciprocals of the risk difference's bounds "
             "(Altman, BMJ 1998;317:1309)."
         )
         return kind, value, lower, upper, text, convention
     through = altman_interval(rd_lo, rd_hi, desirable=desirable)
-    text = f"{kind} {value:.1f} ({lvl}{through})"
+    text = f"{head} ({lvl}{through})"
     convention = (
         f"The {lvl.removesuffix(' ')} of the risk difference includes no difference, so the "
         f"interval is read through infinity (Altman, BMJ 1998;317:1309): {through}, i.e. "
@@ -1030,9 +1041,10 @@ def _benefit_harm(
             fig = computed(
                 id="interp.nnt_benefit",
                 label=f"{_short(ep)} at {mm} months: {kind} ({t.label} rather than {c.label})",
-                value=value,
+                value=value if math.isfinite(value) else None,
                 unit="patients",
                 method=(
+                    f"{_not_estimable(value)}"
                     f"{kind} = 1 / |difference in {mm}-month event risk| from the hazard "
                     f"ratio applied to the control risk (GRADE); {text}. {convention.rstrip('.')}"
                 ),
@@ -1071,9 +1083,10 @@ def _benefit_harm(
                 id="interp.nnh_harm",
                 label=f"{ae.term} (grade {_grade_text(ae.grade)}): {kind} ({t.label} rather "
                 f"than {c.label})",
-                value=value,
+                value=value if math.isfinite(value) else None,
                 unit="patients",
                 method=(
+                    f"{_not_estimable(value)}"
                     f"{kind} = 1 / |risk difference| of {_ae_phrase(ae)} between the arms "
                     f"(the Adverse events comparison); {text}. {convention.rstrip('.')}"
                 ),

@@ -146,7 +146,7 @@ def overview(summary: Summary) -> list[Statement]:
             _ref(rd, f"{abs(rd.value):.1f} percentage points {more}"),
             f" ({rd.level:.0%} CI {format_number(rd.lower, 1)} to {format_number(rd.upper, 1)}).",
         ]
-        if nnt is not None and rd.value > 0 and math.isfinite(nnt.value):
+        if nnt is not None and nnt.value is not None and rd.value > 0 and math.isfinite(nnt.value):
             pieces += [
                 " One extra patient has such an event for about every ",
                 _ref(nnt, _value(nnt)),
@@ -168,7 +168,9 @@ def overview(summary: Summary) -> list[Statement]:
         secondary += [f"{ep.name} ", _ref(pt), f" with {t.label} vs ", _ref(pc), f" with {c.label}"]
         fisher = get(f"{ep.id}.fisher_p")
         if fisher is not None:
-            secondary += [" (Fisher p = ", _ref(fisher, _value(fisher)), ")"]
+            fisher_text = _value(fisher)  # "<0.001" below the shown precision
+            relation = " " if fisher_text.startswith("<") else " = "
+            secondary += [f" (Fisher p{relation}", _ref(fisher, fisher_text), ")"]
         secondary.append("; ")
     if secondary:
         secondary[-1] = "."
@@ -292,7 +294,8 @@ def _effect_statement(
     )
     pieces: list[Piece] = [f"{verdict}: hazard ratio ", _ref(hr)]
     if p is not None:
-        pieces += [", p = ", _ref(p, _value(p))]
+        relation = p.p_text().removesuffix(p.number())  # "p = " or "p < "
+        pieces += [f", {relation}", _ref(p, _value(p))]
     level = f" at the {hr.level:.0%} level" if hr.level is not None else ""
     pieces.append(
         f". The interval {'excludes' if significant else 'includes'} 1 (no difference){level}."

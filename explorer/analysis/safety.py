@@ -299,6 +299,14 @@ def _arm_cells(
 def _nnh_cells(rd: Figure | None, nnt: Figure | None) -> dict[str, Any]:
     """NNH (or NNT when the event is rarer on treatment) with Altman's convention for an
     interval that includes no difference."""
+    if rd is not None and rd.value is not None and nnt is not None and nnt.value is None:
+        # rd = 0: the NNH is infinite, shown as words, never as a number (docs/edge-cases.md)
+        return {
+            "nnh": math.nan,
+            "nnh_kind": None,
+            "nnh_text": "not estimable (no difference)",
+            "nnh_provenance": nnt.derivation or "",
+        }
     if rd is None or nnt is None or rd.value is None or nnt.value is None:
         return {
             "nnh": math.nan,

@@ -423,6 +423,13 @@ def reconstruct_ipd(
     the inversion, not the digitiser's noise; at the end of a curve one patient can be
     worth several percent.
 
+    Zero rows in the risk table (``docs/edge-cases.md``): once the published number at
+    risk is 0, every patient has had an event or been censored before that time, so the
+    reconstruction places nobody at or after it. Drops that the digitised curve still
+    shows later cannot be given events; they remain as misfit in ``max_abs_diff``, which
+    is how an inconsistent figure and risk table show up. ``n`` is still ``at_risk[0]``
+    and ``interval_at_risk`` equals the published numbers.
+
     Deliberate differences from the authors' R code (the appendix of [1], which survHE's
     ``digitise`` adapts):
 

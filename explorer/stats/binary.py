@@ -206,7 +206,9 @@ def proportion_ci(
     the limits are Beta((1 − level)/2; k, n − k + 1) and Beta((1 + level)/2;
     k + 1, n − k), equal to R ``binom.test(k, n)$conf.int``. Both are computed by
     ``statsmodels.stats.proportion.proportion_confint``; the limits at k = 0 and
-    k = n are set to exactly 0 and 1. No deliberate difference from R.
+    k = n are set to exactly 0 and 1. No deliberate difference from R; k = 0 and k = n
+    (also with n = 1) give R's intervals, and n = 0 raises ``ValueError`` (R's
+    ``binom.test`` also refuses it).
 
     Examples
     --------
@@ -333,6 +335,14 @@ def compare(k1: int, n1: int, k2: int, n2: int, *, level: float = 0.95) -> Compa
       one direction, through infinity (no difference), to nnt_upper in the other";
       the numbers between them are *excluded*. A limit of exactly 0 gives an
       infinite NNT limit.
+
+    Edge cases (tabulated against R in ``docs/edge-cases.md``): with no events in either
+    arm, or events in every patient of both, rd is 0 with its Newcombe interval, rr is 1
+    from the corrected table (the raw 0/0 is NaN in R; metafor's ``escalc`` gives 1 too),
+    ``odds_ratio`` is nan (not estimable: R prints 0) with the interval (0, inf),
+    ``fisher_p`` is 1, ``chi2_p`` nan (R: NaN) and ``nnt`` infinite. Zero events in one
+    arm give an odds ratio of 0 or inf (as R) and a corrected, finite rr. An arm with
+    n = 0 raises ``ValueError``: it has no proportion.
 
     Examples
     --------

@@ -151,6 +151,12 @@ def events_required(
     ``$eventsFixed`` for both methods and any ratio (``typeOfComputation = "Schoenfeld"``
     or ``"Freedman"``), checked to a relative 1e-9.
 
+    Limits (``docs/edge-cases.md``): HR 1 raises ``ValueError`` (rpact: "each hazard ratio
+    (1) must be unequal to 'thetaH0'"); HR near 1 gives very many events (31.4 million
+    at HR 0.999), as rpact. rpact accepts only alpha in [1e-6, 0.5) and power in
+    [0.05, 0.9999]; here any alpha in (0, 1) and power in (alpha / sides, 1) give the
+    formula's value (at alpha 1e-6 and 0.4 the same as rpact).
+
     References
     ----------
     .. [1] Schoenfeld DA. Sample-size formula for the proportional-hazards regression
@@ -316,6 +322,9 @@ def detectable_hr(
     Schoenfeld's formula [1]_ solved for the hazard ratio:
 
     .. math:: \theta = \exp\left(-(z_{1-\alpha/s} + z_{1-\beta})(1 + r) / \sqrt{r D}\right)
+
+    For so few events that the exponent underflows (fewer than about 1e-4 events at the
+    usual alpha and power) the result is 0.0, the limit of the formula, not an error.
 
     It inverts ``events_required`` exactly, so, like rpact's ``getSampleSizeSurvival``, it
     counts the power of the hypothesised tail only. rpact has no such function; the

@@ -109,6 +109,10 @@ class PosteriorResult(Result):
     threshold: float
 
 
+# |z| within this relative distance of the critical value counts as "on the CI bound".
+_BOUNDARY_RTOL = 1e-12
+
+
 def _check_level(level: float) -> None:
     if not (isinstance(level, int | float) and 0.0 < level < 1.0):
         raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -193,6 +197,15 @@ def from_ci(
     A p value recovered this way is a Wald p value; a trial's printed p is usually a
     log-rank or stratified test and can differ (PALMIRA: 0.149 here, 0.206 printed).
 
+    Edge cases (``docs/edge-cases.md``): a CI with a bound exactly at the null (HR 0.70,
+    0.49–1.00) and the estimate at its centre gives :math:`|z| = c` in exact arithmetic,
+    but floating point lands either side (R's ``2 * pnorm(-abs(z))`` gives
+    0.05000000000000006, the same arithmetic here 0.04999999999999995, which would read as
+    significant). When :math:`|z|` is within a relative 1e-12 of :math:`c`, ``z`` is set
+    to :math:`\pm c` and ``p`` to ``1 - level`` rounded to 12 decimals (exactly 0.05 at
+    95%), so a CI touching the null is never significant. An estimate of exactly 1 gives
+    ``z = 0`` and ``p = 1``; ``lower == upper`` (no width) raises ``ValueError``.
+
     References
     ----------
     .. [1] Altman DG, Bland JM. How to obtain the P value from a confidence interval.
@@ -225,6 +238,14 @@ def from_ci(
         centre = (lower + upper) / 2.0
         z = estimate / se
         asymmetry = estimate - centre
+    crit = _critical(level)
+    if abs(abs(z) - crit) <= _BOUNDARY_RTOL * crit:
+        # The null sits on a CI bound (estimate at the centre): p is 1 - level by
+        # construction; take it exactly, so that float noise cannot make it "significant".
+        z = math.copysign(crit, z)
+        p = round(1.0 - level, 12)
+    else:
+        p = float(2.0 * ndtr(-abs(z)))
     return FromCiResult(
         estimate=float(estimate),
         lower=float(lower),
@@ -233,7 +254,7 @@ def from_ci(
         log_scale=bool(log_scale),
         se=float(se),
         z=float(z),
-        p=float(2.0 * ndtr(-abs(z))),
+        p=p,
         centre=float(centre),
         asymmetry=float(asymmetry),
     )

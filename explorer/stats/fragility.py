@@ -183,6 +183,12 @@ def fragility_index(k1: int, n1: int, k2: int, n2: int, *, alpha: float = 0.05) 
     Only one group changes along a path, as in both papers; a mix of changes in both
     groups can need fewer (``index`` is then an upper bound on that wider definition).
 
+    Edge cases (``docs/edge-cases.md``): no events in either arm (or events in all) is
+    not significant, and the reverse index counts the events one arm must gain (or lose)
+    to become significant (5 for 0/10 vs 0/10). When no single-group change can reach
+    significance (1/1 vs 0/1, tables too small for any Fisher p below ``alpha``),
+    ``index`` is None (R's brute force: NA), never a number.
+
     Examples
     --------
     PALMIRA grade 3–4 adverse events, 61/135 vs 5/60 (reconstructed counts): 13 more

@@ -287,6 +287,15 @@ def pool(
     * ``hartung_knapp`` with FE is computed without a warning (metafor warns that it is
       "not meant" for FE models).
     * Inputs are CIs, not SEs; the SE is recovered from the CI width on the log scale.
+    * One study (k = 1) raises ``ValueError``; metafor fits it and returns the study's
+      own estimate and CI with tau² = 0 and Q = 0 on 0 df (``docs/edge-cases.md``).
+
+    Identical studies (Q = 0) give tau² = 0 for every method and I² = 0, as metafor.
+    With ``hartung_knapp`` the scale factor s² is then 0 (metafor sets it to 0 when the
+    residual sum of squares is at rounding level), so the CI and the prediction interval
+    collapse to the estimate and ``p`` is 0: metafor's result too. It says that the
+    Hartung–Knapp variance is unusable for studies that agree exactly, not that the
+    pooled ratio is known exactly; use the z-based interval there.
 
     References
     ----------
@@ -326,7 +335,10 @@ def pool(
             f"estimates, lowers and uppers must have equal lengths, got {k}, {lo.size}, {hi.size}"
         )
     if k < 2:
-        raise ValueError(f"at least 2 studies are needed to pool, got {k}")
+        raise ValueError(
+            f"estimates: at least 2 studies are needed to pool, got {k} "
+            "(a single study is its own estimate; there is nothing to pool)"
+        )
     if np.any(lo >= hi):
         bad = int(np.flatnonzero(lo >= hi)[0])
         raise ValueError(

@@ -609,8 +609,10 @@ def logrank(
     ``survdiff(Surv(time, event) ~ group + strata(s))``. Same as R (``rho = 0``); R's p is
     ``pchisq(chisq, 1, lower.tail = FALSE)``.
 
-    Raises ``ValueError`` when ``V = 0`` (no event time with both groups at risk), where R
-    returns a statistic of 0 or NaN.
+    Raises ``ValueError`` when ``V = 0`` (no event time with both groups at risk, or every
+    patient has the event at one time), where R returns a statistic of 0 or NaN, or stops
+    ("system is exactly singular"). Tied times need no approximation: the hypergeometric
+    variance is exact for ties, as ``survdiff``.
 
     Examples
     --------
@@ -724,8 +726,11 @@ def cox(
     ``p = 2Φ(−|β|/se)``: R's ``summary(coxph(...))`` Wald values. Estimates agree with R to
     the convergence tolerance (about 1e-8 relative).
 
-    Differences from R: when the likelihood is monotone (e.g. no events in one group) R
-    warns and reports a huge coefficient; we raise ``ValueError``.
+    Differences from R: when the likelihood is monotone (e.g. no events in one group, or
+    two patients, one per arm) R warns and reports a huge coefficient (about −21, SE in
+    the tens of thousands, CI 0 to inf); we raise ``ValueError``. Heavy ties are handled
+    as R for both ``ties`` methods (checked in ``tests/stats/test_edge_cases.py``); when
+    every patient has the event at one time, the estimate is HR 1 with a finite SE.
 
     Examples
     --------
