@@ -328,8 +328,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.settings.recent_files()
         for path in files:
+            # "&&" shows one "&": a path is shown as it is, never as a mnemonic.
             self.recent_menu.addAction(
-                self._action(path, lambda _=False, p=path: self.open_file(p))
+                self._action(path.replace("&", "&&"), lambda _=False, p=path: self.open_file(p))
             )
         self.recent_menu.setEnabled(bool(files))
         if files:
@@ -377,10 +378,16 @@ class MainWindow(QMainWindow):
         """Title, primary result and citation: reported figures only, so it paints first."""
         t = evidence.trial
         # "[*]" becomes "*" while imported figures are unsaved (setWindowModified).
-        self.setWindowTitle(f"{t.acronym} ({t.registry_id})[*] — Trial Evidence Explorer")
+        # A registry record without an acronym is named by its registry id: say it once.
+        named = t.acronym if t.acronym != t.registry_id else ""
+        self.setWindowTitle(
+            f"{named + ' (' if named else ''}{t.registry_id}{')' if named else ''}[*]"
+            " — Trial Evidence Explorer"
+        )
         cut = evidence.data_cut
         cut_text = cut.label + (f", {cut.date}" if cut.date else "")
-        self.title_label.setText(f"{t.acronym} · {t.registry_id} · {cut_text} · {t.population}")
+        parts = [named, t.registry_id, cut_text, t.population]
+        self.title_label.setText(" · ".join(p for p in parts if p))
         self.result_label.setText(primary_result(evidence))
         citation = short_citation(t.citation.text) or t.citation.text
         doi = f"  ·  DOI {t.citation.doi}" if t.citation.doi else ""
@@ -392,14 +399,24 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str) -> bool:
         """Load ``path``; on failure say why in a dialog and keep what was open.
 
-        With unsaved imported figures it first asks Save / Discard / Cancel and opens
-        the file only after Save or Discard: False then means "not opened now".
+        The file is read first, so a file that cannot be opened is reported at once
+        and nothing is asked. With unsaved imported figures it then asks Save / Discard
+        / Cancel and shows the file only after Save or Discard: False then means "not
+        opened now".
         """
-        return self._confirm_discard(lambda: self._open_file_now(path))
+        found = self._read_or_report(path)
+        if found is None:
+            return False
+        return self._confirm_discard(lambda: self._show_file(path, found))
 
     def _open_file_now(self, path: str) -> bool:
+        found = self._read_or_report(path)
+        return found is not None and self._show_file(path, found)
+
+    def _read_or_report(self, path: str) -> list[Evidence] | None:
+        """What ``path`` holds, or None after a dialog naming the place and the problem."""
         try:
-            found = read_any(path)
+            return read_any(path)
         except EvidenceError as exc:
             self.last_error = str(exc)
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open evidence", "", parent=self)
@@ -410,7 +427,9 @@ class MainWindow(QMainWindow):
             box.setObjectName("bad_file_dialog")
             box.open()
             self.error_dialog = box
-            return False
+            return None
+
+    def _show_file(self, path: str, found: list[Evidence]) -> bool:
         evidence = found[0]
         self.source_path = str(path)
         self.source_cut = None

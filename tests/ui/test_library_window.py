@@ -226,3 +226,16 @@ def test_a_bad_file_in_an_import_is_named_and_the_others_are_added(qtbot, make_w
     assert str(bad) in message and str(legacy) in message
     assert "retired ClinicalTrials.gov" in message
     w.error_dialog.close()
+
+
+def test_a_record_without_an_acronym_is_named_once_in_the_header(qtbot):
+    from explorer.evidence.sources import read_any
+
+    (ev,) = read_any(REGISTRY / "v2" / "NCT02210780.json")
+    assert ev.trial.acronym == ev.trial.registry_id  # the importer's fallback name
+    w = MainWindow(ev)
+    qtbot.addWidget(w)
+    assert w.title_label.text().startswith("NCT02210780 · Results posted on ClinicalTrials.gov")
+    assert w.title_label.text().count("NCT02210780") == 1
+    assert w.windowTitle() == "NCT02210780[*] — Trial Evidence Explorer"
+    w.close()
