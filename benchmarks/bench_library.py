@@ -5,7 +5,7 @@ library of ``--trials`` synthetic trials (copies of PALMIRA with their own regis
 acronym, phase and population, added through ``Library.add_evidence``), then reports
 the import rate, the time to open the file (migration check and bundled sync), and the
 median time of searches and filters. ``--write`` replaces the "Library" section of
-``benchmarks/RESULTS.md``.
+``benchmarks/RESULTS.md`` (or of ``--results``); ``--json PATH`` writes the headline numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _results import RESULTS, update_section
+from _results import RESULTS, command_line, update_section, write_numbers
 
 from explorer.evidence import load_bundled
 from explorer.evidence.library import Library, synthetic_variant
@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
     ns = parser.parse_args()
     template = load_bundled()
     rows: list[tuple[str, str, str]] = []
@@ -108,9 +110,21 @@ def main() -> None:
                 "one cut's evidence (validated)": lambda: [lib.evidence(total // 2)],
                 "save a note": lambda: [lib.set_note(1, f"note {time.perf_counter()}")],
             }
+            medians = {}
             for name, call in queries.items():
                 ms, n = median_ms(call, ns.repeat)
+                medians[name] = ms
                 rows.append((name, f"{ms:.2f} ms", f"{n:,} rows"))
+    numbers = {
+        "trials": total,
+        "open_ms": opened * 1000,
+        "list_ms": medians["list every trial"],
+        "filter_ms": medians["filter phase III"],
+        "search_ms": medians["search 'melanoma' (1 in 5)"],
+        "import_one_by_one_per_s": (ns.trials // 10) / one_by_one,
+        "import_batched_per_s": (ns.trials - ns.trials // 10) / batched,
+    }
+    write_numbers(ns.json, numbers)
     print(f"{'step':<58} {'time':>10} {'':>18}")
     for name, value, extra in rows:
         print(f"{name:<58} {value:>10} {extra:>18}")
@@ -124,8 +138,8 @@ def main() -> None:
             "|---|---|---|",
             *[f"| {name} | {value} | {extra} |" for name, value, extra in rows],
         ]
-        command = ".venv/bin/python benchmarks/bench_library.py --write"
-        update_section(RESULTS, HEADING, body, command)
+        command = command_line("benchmarks/bench_library.py", sys.argv[1:])
+        update_section(ns.results, HEADING, body, command)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -45,7 +44,7 @@ from scipy import stats
 
 # benchmarks/_results.py, importable also when this file is loaded by path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, update_section
+from _results import RESULTS, command_line, update_section, write_numbers
 
 from explorer.analysis.design import inputs_from_evidence
 from explorer.evidence import load_bundled
@@ -170,6 +169,14 @@ def time_rpact(kw: dict, iterations: int, runs: int) -> dict:
 
 
 def run_all(n_sims: int, runs: int, loop_trials: int, with_rpact: bool) -> list[str]:
+    """Measure everything; the Markdown lines of the section (see :func:`measure`)."""
+    return measure(n_sims, runs, loop_trials, with_rpact)[0]
+
+
+def measure(
+    n_sims: int, runs: int, loop_trials: int, with_rpact: bool
+) -> tuple[list[str], dict[str, float | int | None]]:
+    """Measure everything; the Markdown lines of the section and the headline numbers."""
     palmira = palmira_design()
     kw = palmira["kw"]
     print("vectorised ...", file=sys.stderr)
@@ -251,7 +258,15 @@ def run_all(n_sims: int, runs: int, loop_trials: int, with_rpact: bool) -> list[
         f"{res.hr_cox_median:.3f}, Peto {res.hr_median:.3f}; median analysis time "
         f"{res.analysis_time_median:.1f} months.",
     ]
-    return lines
+    numbers = {
+        "n_sims": n_sims,
+        "vectorised_s": vec,
+        "loop_s": loop,
+        "rpact_inside_s": statistics.median(rp["seconds"]) if rp else None,
+        "power": res.power,
+        "target_s": TARGET_SECONDS,
+    }
+    return lines, numbers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,12 +282,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-rpact", action="store_true", help="skip rpact")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
     ns = parser.parse_args(argv)
-    body = run_all(ns.n_sims, ns.runs, ns.loop_trials, with_rpact=not ns.no_rpact)
+    body, numbers = measure(ns.n_sims, ns.runs, ns.loop_trials, with_rpact=not ns.no_rpact)
     print("\n".join(body))
+    write_numbers(ns.json, numbers)
     if not ns.no_write:
-        args = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--no-write"]
-        command = shlex.join([".venv/bin/python", "benchmarks/bench_simulation.py", *args])
+        args = argv if argv is not None else sys.argv[1:]
+        command = command_line("benchmarks/bench_simulation.py", args)
         update_section(ns.results, HEADING, body, command)
         print(f"\nwritten: {ns.results}", file=sys.stderr)
     return 0

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from pathlib import Path
 
 # benchmarks/_results.py, importable also when this file is loaded by path (its test does).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, update_section
+from _results import RESULTS, command_line, update_section, write_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "trial-evidence-explorer"
@@ -256,7 +255,13 @@ def run_all(runs: int, *, frozen: bool) -> tuple[list[str], dict[str, float]]:
 
     bare = _median([r.seconds for r in results["bare"]])
     app = _median([r.seconds for r in results["app"]])
-    numbers = {"bare_s": bare, "app_s": app, "ratio": app / bare}
+    numbers = {
+        "bare_s": bare,
+        "app_s": app,
+        "ratio": app / bare,
+        "app_peak_mib": _median([r.peak_mib for r in results["app"]]),
+        "bare_peak_mib": _median([r.peak_mib for r in results["bare"]]),
+    }
     lines = [
         "Start-up to the first paint of the main window; each run a fresh process, file",
         f"cache warm, offscreen; median of {runs} runs after one warm-up; peak memory is the",
@@ -311,13 +316,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-frozen", action="store_true", help="skip the frozen bundle")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
     ns = parser.parse_args(argv)
-    body, _ = run_all(ns.runs, frozen=not ns.no_frozen)
+    body, numbers = run_all(ns.runs, frozen=not ns.no_frozen)
     print("\n".join(body))
+    write_numbers(ns.json, numbers)
     if not ns.no_write:
-        args = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--no-write"]
-        command = shlex.join([".venv/bin/python", "benchmarks/bench_startup.py", *args])
-        update_results(ns.results, body, command)
+        args = argv if argv is not None else sys.argv[1:]
+        update_results(ns.results, body, command_line("benchmarks/bench_startup.py", args))
         print(f"\nwritten: {ns.results}", file=sys.stderr)
     return 0
 

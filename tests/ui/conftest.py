@@ -1,19 +1,15 @@
-"""Fixtures for Qt tests: the PALMIRA summary and pyqtgraph's global options."""
+"""Fixtures for Qt tests: the PALMIRA summary and pyqtgraph's global options.
+
+The network guard covers the whole test session (``tests/conftest.py``).
+"""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
 
-from explorer import netguard
 from explorer.analysis import summarize
 from explorer.evidence import load_bundled
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_network():
-    """Refuse every socket for the rest of the GUI test session (cannot be undone)."""
-    netguard.install()
 
 
 @pytest.fixture(scope="session", autouse=True)
