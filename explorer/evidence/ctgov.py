@@ -474,7 +474,11 @@ class _Reader:
         if raw.upper() == "NA" or not raw:
             return None
         match = _P_VALUE.match(raw)
-        if not match or not _NUMBER.match(match.group(2)):
+        if (
+            not match
+            or not _NUMBER.match(match.group(2))
+            or not math.isfinite(float(match.group(2)))
+        ):
             self.fail(path, f"is not a p-value: {value!r}")
         digits = match.group(2)
         number = _Number(float(digits), _decimals(digits), value)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -342,21 +343,30 @@ def _not_csv(text: str) -> str | None:
     return None
 
 
-def _rows(text: str) -> tuple[list[tuple[int, list[str]]], str]:
+def _rows(text: str, name: str) -> tuple[list[tuple[int, list[str]]], str]:
     """Split CSV text into (spreadsheet row, stripped cells) of its non-empty rows.
 
     The delimiter is found from the first non-empty line: a tab, else a semicolon if it
-    has one, else a comma.
+    has one, else a comma; a line break inside a quoted cell becomes a space. Lines may
+    end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac spreadsheets); what the csv
+    module cannot split (a cell over its size limit) is an error naming the row.
     """
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
     out: list[tuple[int, list[str]]] = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in cells]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            out.append((number, cells))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            # A line break inside a quoted cell (a header wrapped in a spreadsheet,
+            # "Time<Alt+Enter>(months)") reads as a space: messages stay on one line.
+            cells = [" ".join(cell.splitlines()).strip() for cell in cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                out.append((number, cells))
+    except csv.Error as exc:
+        raise _fail(name, f"row {number + 1}", f"cannot be read as CSV: {exc}") from None
     return out, delimiter
 
 
@@ -377,12 +387,22 @@ def _time_unit_of(header: str) -> tuple[bool, str | None, str | None]:
 
 
 def _parse_number(cell: str, decimal_comma: bool) -> float | None:
+    """The cell's number, or None when it is not one or is beyond the float range."""
     text = cell.replace(" ", "")
     if decimal_comma and "," in text and "." not in text:
         text = text.replace(",", ".", 1) if text.count(",") == 1 else text
     if not _NUMBER.match(text):
         return None
-    return float(text)
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _not_a_number(cell: str) -> str:
+    """Why a cell :func:`_parse_number` refused is not read as a number."""
+    text = cell.replace(" ", "").replace(",", ".", 1)
+    if _NUMBER.match(text) and not math.isfinite(float(text)):
+        return f"{_show(cell)!r} is too large a number"
+    return f"{_show(cell)!r} is not a number"
 
 
 def _show(cell: str) -> str:
@@ -526,7 +546,7 @@ def read_curves(
     reason = _not_csv(text)
     if reason:
         raise _fail(name, "", f"{reason}; {_EXPECTED_CURVES}")
-    rows, delimiter = _rows(text)
+    rows, delimiter = _rows(text, name)
     if not rows:
         raise _fail(name, "", f"is empty; {_EXPECTED_CURVES}")
     decimal_comma = delimiter != ","
@@ -655,7 +675,7 @@ def _cell_number(
     value = _parse_number(cell, decimal_comma)
     if value is None:
         hint = " (a decimal comma needs ';' between cells)" if "," in cell else ""
-        problems.add(f"row {row}, column {column}", f"{_show(cell)!r} is not a number{hint}")
+        problems.add(f"row {row}, column {column}", f"{_not_a_number(cell)}{hint}")
     return value
 
 
@@ -880,7 +900,7 @@ def read_risk_table(
     reason = _not_csv(text)
     if reason:
         raise _fail(name, "", f"{reason}; {_EXPECTED_TABLE}")
-    rows, delimiter = _rows(text)
+    rows, delimiter = _rows(text, name)
     if not rows:
         raise _fail(name, "", f"is empty; {_EXPECTED_TABLE}")
     decimal_comma = delimiter != ","
@@ -926,7 +946,7 @@ def _count(problems: _Problems, path: str, cell: str, decimal_comma: bool) -> in
     value = _parse_number(cell, decimal_comma)
     where = path.split(",")[0]
     if value is None:
-        problems.add(path, f"{_show(cell)!r} is not a number")
+        problems.add(path, _not_a_number(cell))
         return None
     if value != int(value):
         problems.add(where, f"at_risk {cell} is not a whole number")

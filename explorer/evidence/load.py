@@ -9,6 +9,7 @@ allows: duplicate keys and NaN/Infinity are errors, not silently accepted.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -46,9 +47,22 @@ from explorer.evidence.model import (
     TimeToEventEndpoint,
     Trial,
 )
-from explorer.evidence.validate import validate
+from explorer.evidence.validate import MAX_DEPTH, structure_problems, validate
 
-__all__ = ["from_dict", "load", "load_bundled", "loads", "parse_json"]
+__all__ = ["MAX_BYTES", "from_dict", "load", "load_bundled", "loads", "parse_json", "too_large"]
+
+
+#: Larger files are refused before they are read (the largest real registry record
+#: seen, with 679 serious-event terms, is a few megabytes).
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def too_large(size: int) -> str:
+    """The problem reported for a file of ``size`` bytes above :data:`MAX_BYTES`."""
+    return (
+        f"the file is {size / 2**20:.0f} MB; files over {MAX_BYTES // 2**20} MB are"
+        " not read (no evidence file or registry record is that large)"
+    )
 
 
 class _JsonProblem(ValueError):
@@ -71,8 +85,20 @@ def _no_constants(name: str) -> Any:
 def _finite_float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise _JsonProblem(f"number {text} is too large")
+        raise _JsonProblem(f"number {_shorten(text)} is too large")
     return value
+
+
+def _bounded_int(text: str) -> int:
+    # float() reads any length; int() refuses more than 4300 digits with a ValueError,
+    # and an integer beyond the float range would overflow where it is used.
+    if not math.isfinite(float(text)):
+        raise _JsonProblem(f"number {_shorten(text)} is too large")
+    return int(text)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
 
 
 def load(path: str | os.PathLike) -> Evidence:
@@ -91,11 +117,15 @@ def load(path: str | os.PathLike) -> Evidence:
     Raises
     ------
     EvidenceError
-        If the file cannot be read, is not UTF-8 JSON, or breaks the schema or the
-        semantic rules; the error names the file, the place and the problem.
+        If the file cannot be read, is larger than :data:`MAX_BYTES` (refused before it
+        is read), is not UTF-8 JSON, or breaks the schema or the semantic rules; the
+        error names the file, the place and the problem.
     """
     origin = os.fspath(path)
     try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            raise EvidenceError(origin, "", too_large(size))
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except FileNotFoundError:
@@ -132,8 +162,10 @@ def loads(text: str, *, origin: str = "<string>") -> Evidence:
 def parse_json(text: str, *, origin: str = "<string>") -> Any:
     """Parse JSON text strictly, without validating it as evidence.
 
-    Duplicate keys in one object, ``NaN`` and ``Infinity`` are errors, as in :func:`loads`
-    (which uses it); the writer uses it to re-read a file before adding to it.
+    Duplicate keys in one object, ``NaN`` and ``Infinity``, numbers beyond the float
+    range and nesting deeper than :data:`~explorer.evidence.validate.MAX_DEPTH` are
+    errors, as in :func:`loads` (which uses it); the writer uses it to re-read a file
+    before adding to it.
 
     Raises
     ------
@@ -141,11 +173,12 @@ def parse_json(text: str, *, origin: str = "<string>") -> Any:
         If the text is not strict JSON; the problem gives line and column.
     """
     try:
-        return json.loads(
+        data = json.loads(
             text,
             object_pairs_hook=_no_duplicate_keys,
             parse_constant=_no_constants,
             parse_float=_finite_float,
+            parse_int=_bounded_int,
         )
     except json.JSONDecodeError as exc:
         raise EvidenceError(
@@ -153,6 +186,19 @@ def parse_json(text: str, *, origin: str = "<string>") -> Any:
         ) from None
     except _JsonProblem as exc:
         raise EvidenceError(origin, "", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        # The parser recurses once per level; thousands of levels exhaust the stack.
+        raise EvidenceError(
+            origin,
+            "",
+            f"cannot be read: arrays and objects nested thousands of levels deep (no"
+            f" evidence file or registry record nests more than {MAX_DEPTH} levels)",
+        ) from None
+    problems = structure_problems(data)
+    if problems:
+        path, problem = problems[0]
+        raise EvidenceError(origin, path, problem, problems=problems)
+    return data
 
 
 def from_dict(data: Mapping, *, origin: str = "<dict>") -> Evidence:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 
 from explorer.evidence.errors import EvidenceError
-from explorer.evidence.load import from_dict, parse_json
+from explorer.evidence.load import MAX_BYTES, from_dict, parse_json, too_large
 from explorer.evidence.model import Evidence
 
-#: Larger files are refused before they are read (the largest real registry record
-#: seen, with 679 serious-event terms, is a few megabytes).
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["MAX_BYTES", "read_any"]
 
 
 def read_any(path: str | os.PathLike) -> list[Evidence]:
@@ -49,12 +47,7 @@ def _read_text(path: str | os.PathLike, origin: str) -> str:
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
-            raise EvidenceError(
-                origin,
-                "",
-                f"the file is {size / 2**20:.0f} MB; files over {MAX_BYTES // 2**20} MB are"
-                " not read (no evidence file or registry record is that large)",
-            )
+            raise EvidenceError(origin, "", too_large(size))
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except FileNotFoundError:

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import statistics
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,7 @@ from explorer.evidence.errors import format_path
 
 __all__ = [
     "KM_FIGURES_VERSION",
+    "MAX_DEPTH",
     "RISE_TOLERANCE",
     "SCHEMA_VERSION",
     "SUPPORTED_VERSIONS",
@@ -36,6 +38,7 @@ __all__ = [
     "TIME_RESOLUTION",
     "minimum_version",
     "schema",
+    "structure_problems",
     "survival_rises",
     "validate",
     "validate_km_figure",
@@ -60,6 +63,10 @@ RISE_TOLERANCE = 0.02
 #: Points of a digitised curve closer in time than this share of its largest time count as
 #: read at the same time (the top and bottom of one vertical drop, clicked a pixel apart).
 TIME_RESOLUTION = 0.005
+#: Deepest nesting of arrays and objects read. Real evidence files nest 8 levels and
+#: registry records 11 (19 in the retired classic JSON); far deeper data is refused by
+#: place before the schema check, whose recursion it would exhaust.
+MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
 
@@ -129,7 +136,16 @@ def validate(data: Any) -> list[tuple[str, str]]:
     --------
     >>> validate({"schema_version": "2.0"})
     [('schema_version', "unsupported schema_version '2.0'; this version reads 1.0, 1.1 and 1.2")]
+
+    Notes
+    -----
+    Data that no JSON text can hold and that the checks cannot handle safely (see
+    :func:`structure_problems`: NaN, infinity, integers beyond the float range, nesting
+    deeper than :data:`MAX_DEPTH`) is reported alone, before the schema check.
     """
+    structural = structure_problems(data)
+    if structural:
+        return structural
     if isinstance(data, Mapping):
         version = data.get("schema_version")
         if isinstance(version, str) and version not in SUPPORTED_VERSIONS:
@@ -142,6 +158,57 @@ def validate(data: Any) -> list[tuple[str, str]]:
             ]
         data = dict(data)
     return _merge(_schema_problems(data, _validator()), _semantic_problems(data))
+
+
+def structure_problems(data: Any) -> list[tuple[str, str]]:
+    """Return the problems of ``data`` that no evidence or registry file can have.
+
+    The JSON Schema type ``number`` admits NaN and infinity, an integer may be too large
+    to become a float, and nesting thousands of levels deep exhausts the recursion of the
+    schema check; data built in code (:func:`explorer.evidence.load.from_dict`) can
+    hold all three. Each is reported at its place, without recursion.
+
+    Parameters
+    ----------
+    data : object
+        Parsed JSON.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(path, problem)`` for every non-finite number, every integer beyond the float
+        range and every array or object nested deeper than :data:`MAX_DEPTH` (whose
+        content is not looked into); empty for ordinary data.
+
+    Examples
+    --------
+    >>> structure_problems({"n": [1.5, float("nan")]})
+    [('n[1]', 'must be a finite number')]
+    """
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Mapping | list) and len(path) >= MAX_DEPTH:
+            problems.append(
+                (
+                    format_path(path),
+                    f"nested more than {MAX_DEPTH} levels deep (arrays and objects); no"
+                    " evidence file or registry record nests that deep",
+                )
+            )
+        elif isinstance(node, Mapping):
+            stack.extend(((*path, str(k)), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, float) and not math.isfinite(node):
+            problems.append((format_path(path), "must be a finite number"))
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > _FLOAT_MAX:
+            problems.append((format_path(path), "is too large: numbers must be within ±1.8e308"))
+    return problems
+
+
+_FLOAT_MAX = sys.float_info.max
 
 
 def minimum_version(data: Mapping) -> str:
@@ -1137,8 +1204,8 @@ class _KmFigureRules:
         if not self._same_length(path, "at_risk", at_risk, times):
             return
         n = [x for x in at_risk if isinstance(x, int) and not isinstance(x, bool)]
-        if len(n) != len(at_risk) or any(x < 0 for x in n):
-            return  # the schema names those
+        if not n or len(n) != len(at_risk) or any(x < 0 for x in n):
+            return  # the schema names those (an empty table among them)
         if n[0] < 1:
             self.add((*path, "at_risk", 0), "must be at least 1: it is the number of patients")
         for k in range(1, len(n)):

@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
 from explorer.analysis import Summary
 
 from .models.frame_model import RawRole, StatusRole
+from .tooltips import tooltip_as_text
 
 __all__ = [
     "PNG_SCALE",
@@ -190,7 +191,7 @@ def table_to_csv(view: QTableView, path: str | Path) -> Path:
             out_columns.append((f"{h} (shown)", shown))
         tips = [cell(r, c, Qt.ItemDataRole.ToolTipRole) for r in rows]
         if any(t for t in tips):
-            out_columns.append((f"{h} (source or derivation)", [t or "" for t in tips]))
+            out_columns.append((f"{h} (source or derivation)", [tooltip_as_text(t) for t in tips]))
     if columns:
         statuses = [cell(r, columns[0], StatusRole) for r in rows]
         if any(isinstance(s, str) and s for s in statuses):

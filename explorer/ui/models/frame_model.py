@@ -18,6 +18,8 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from explorer.ui.tooltips import plain_tooltip
+
 #: The unformatted Python value of a cell (for sorting, copying and export).
 RawRole = Qt.ItemDataRole.UserRole + 1
 #: The provenance status ("reported" / "derived" / "reconstructed") of the cell's row.
@@ -106,7 +108,7 @@ class FrameModel(QAbstractTableModel):
             return value.item() if hasattr(value, "item") else value
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
             tip = self._frame.at[index.row(), col.tooltip]
-            return None if _is_missing(tip) else str(tip)
+            return None if _is_missing(tip) else plain_tooltip(str(tip))
         if role == Qt.ItemDataRole.ForegroundRole and col.foreground is not None:
             colour = None if _is_missing(value) else col.foreground(value)
             return QColor(colour) if colour else None

@@ -53,6 +53,7 @@ from explorer.ui.panels.base import Panel
 from explorer.ui.panels.tables import configure_table
 from explorer.ui.plots.compare_forest import CompareForest
 from explorer.ui.style import LEVEL_COLOURS
+from explorer.ui.tooltips import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -195,7 +196,7 @@ class TrialRow(QWidget):
         # the check box has no text of its own: a long label wraps beside it instead
         self.check = QCheckBox()
         self.check.setAccessibleName(label)
-        self.check.setToolTip(label)
+        self.check.setToolTip(plain_tooltip(label))
         self.title = _ToggleLabel(label, self.check)
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(
@@ -205,7 +206,9 @@ class TrialRow(QWidget):
         for choice in self.choices:
             self.combo.addItem(choice.label, choice.key)
             self.combo.setItemData(
-                self.combo.count() - 1, choice.label, Qt.ItemDataRole.ToolTipRole
+                self.combo.count() - 1,
+                plain_tooltip(choice.label),
+                Qt.ItemDataRole.ToolTipRole,
             )
         default = default_choice(evidence)
         if default is not None:
@@ -214,7 +217,9 @@ class TrialRow(QWidget):
             self.combo.addItem("no hazard ratio to compare")
             self.combo.setEnabled(False)
             self.check.setEnabled(False)
-            self.check.setToolTip(f"{label}: the trial reports no hazard ratio to compare")
+            self.check.setToolTip(
+                plain_tooltip(f"{label}: the trial reports no hazard ratio to compare")
+            )
             self.title.setEnabled(False)
         self.note = _plain_label()
         self.note.setStyleSheet(f"color: {LEVEL_COLOURS['warn']};")

@@ -81,10 +81,12 @@ from explorer.analysis.simulation import (
     randomised_total,
     run_simulation,
 )
+from explorer.ui.checked_spin import CheckedSpinBox
 from explorer.ui.panels.base import Panel
 from explorer.ui.plots.power_plot import PowerPlot
 from explorer.ui.plots.simulation_plot import AnalysisTimeHistogram, HazardRatioHistogram
 from explorer.ui.style import LEVEL_COLOURS, STATUS_COLOURS, arm_colours, status_mark
+from explorer.ui.tooltips import plain_tooltip
 from explorer.ui.workers import Worker
 
 #: Colour of the "edited" note beside an input that differs from the reported design.
@@ -181,7 +183,7 @@ class _PresetSpin:
         self.menu.clear()
         for choice in choices:
             action = self.menu.addAction(choice.label)
-            action.setToolTip(choice.note)
+            action.setToolTip(plain_tooltip(choice.note))
             action.triggered.connect(lambda _=False, key=choice.key: self.choose(key))
         key = choices[0].key if first and choices else self.chosen
         chosen = self.choice(key)
@@ -220,7 +222,7 @@ class _PresetSpin:
     def _show_note(self) -> None:
         chosen = self.choice(self.chosen)
         self.note.setText(chosen.short if chosen is not None else "typed in")
-        self.note.setToolTip(_wrap(chosen.note) if chosen is not None else "")
+        self.note.setToolTip(plain_tooltip(_wrap(chosen.note)) if chosen is not None else "")
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,9 @@ class DesignPanel(Panel):
         The input controls (power and dropout in %).
     reset_button : QPushButton
         Restores the reported design.
+    entry_label : QLabel
+        What an input refused or corrected and what to enter instead (hidden when there
+        is nothing to say); see :class:`~explorer.ui.checked_spin.CheckedSpinBox`.
     input_labels, origin_labels : dict of str to QLabel
         Per input field: its name (bold when edited) and where its value comes from
         ("reported", "assumption", or "edited · reported …").
@@ -346,6 +351,11 @@ class DesignPanel(Panel):
         self.error_label = _plain_label(wrap=True)
         self.error_label.setStyleSheet(f"color: {LEVEL_COLOURS['warn']};")
         self.error_label.hide()
+        #: What an input refused or corrected, and what to enter instead.
+        self.entry_label = _plain_label(wrap=True)
+        self.entry_label.setObjectName("design_entry_problem")
+        self.entry_label.setStyleSheet(f"color: {LEVEL_COLOURS['warn']};")
+        self.entry_label.hide()
 
         self.plot = PowerPlot()
         self.plot.setMinimumSize(420, 320)
@@ -367,6 +377,7 @@ class DesignPanel(Panel):
         side_layout.setContentsMargins(0, 0, 6, 0)
         side_layout.addWidget(inputs_box)
         side_layout.addLayout(reset_row)
+        side_layout.addWidget(self.entry_label)
         side_layout.addWidget(self.error_label)
         side_layout.addWidget(results_box)
         side_layout.addWidget(reported_box)
@@ -398,8 +409,8 @@ class DesignPanel(Panel):
     # -- building ---------------------------------------------------------------
     def _spin(
         self, minimum: float, maximum: float, step: float, decimals: int, suffix: str = ""
-    ) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
+    ) -> CheckedSpinBox:
+        spin = CheckedSpinBox()  # says what it refused (named in _build_controls)
         spin.setRange(minimum, maximum)
         spin.setSingleStep(step)
         spin.setDecimals(decimals)
@@ -452,6 +463,11 @@ class DesignPanel(Panel):
             "dropout_rate": self.dropout_spin,
         }
         self._bindings: dict[str, _Binding] = {}
+        for field, control in self._controls.items():
+            if isinstance(control, CheckedSpinBox):
+                control.name = INPUT_LABELS[field]
+                control.problem.connect(self._show_entry_problem)
+        self.hr_spin.hint = "(the design's hazard ratio is below 1)"
         self._base_decimals = {
             field: control.decimals()
             for field, control in self._controls.items()
@@ -780,7 +796,8 @@ class DesignPanel(Panel):
             )
         for field, origin in self._origins.items():
             if field in self._controls:
-                self._controls[field].setToolTip(_wrap(f"{origin.label}: {origin.note}"))
+                tip = plain_tooltip(_wrap(f"{origin.label}: {origin.note}"))
+                self._controls[field].setToolTip(tip)
         self._set_enabled(True)
         self.set_inputs(self._reported)
         self._set_simulation_enabled(True)
@@ -825,6 +842,7 @@ class DesignPanel(Panel):
 
     def reset(self) -> None:
         """Restore the reported design."""
+        self._show_entry_problem("")
         if self._reported is not None:
             self.set_inputs(self._reported)
 
@@ -916,6 +934,11 @@ class DesignPanel(Panel):
 
     def _on_reset_button_clicked(self) -> None:
         self.reset()
+
+    def _show_entry_problem(self, message: str) -> None:
+        """Say what an input refused (empty: a clean edit clears the message)."""
+        self.entry_label.setText(message)
+        self.entry_label.setVisible(bool(message))
 
     def _apply(self, inputs: DesignInputs) -> None:
         """Evaluate ``inputs`` and refresh labels and plot; keep the last result on error."""
@@ -1046,7 +1069,7 @@ class DesignPanel(Panel):
                 for i in ids
             )
             for widget in (row.mark, row.name, row.value):
-                widget.setToolTip(tip)
+                widget.setToolTip(plain_tooltip(tip))
         self._show_simulation_state()
 
     def _show_simulation_state(self, *_args: object) -> None:
@@ -1117,8 +1140,8 @@ class DesignPanel(Panel):
                 origin.setText(known.short if known else "")
                 origin.setStyleSheet(f"color: {_ORIGIN_COLOUR};")
             note = known.note if known else ""
-            origin.setToolTip(_wrap(note))
-            label.setToolTip(_wrap(note))
+            origin.setToolTip(plain_tooltip(_wrap(note)))
+            label.setToolTip(plain_tooltip(_wrap(note)))
         self._results_box.setTitle("Results: what-if" if edited else "Results")
         if edited:
             n = len(edited)
@@ -1155,7 +1178,7 @@ class DesignPanel(Panel):
                 if key == "n_total":
                     tip = "Not available: needs a control median, accrual and follow-up."
                 for widget in (row.mark, row.name, row.value):
-                    widget.setToolTip(tip)
+                    widget.setToolTip(plain_tooltip(tip))
                 row.figure_id = None
                 continue
             row.value.setText(figure.formatted())
@@ -1169,7 +1192,7 @@ class DesignPanel(Panel):
             self._set_mark(row, figure.status)
             tip = _wrap(f"{status_mark(figure.status)} {figure.status}\n{figure.derivation}")
             for widget in (row.mark, row.name, row.value):
-                widget.setToolTip(tip)
+                widget.setToolTip(plain_tooltip(tip))
             selectable = not edited and figure.id in summary_ids
             row.figure_id = figure.id if selectable else None
             self._set_clickable(row)
@@ -1202,7 +1225,7 @@ class DesignPanel(Panel):
             self._set_mark(row, figure.status)
             tip = _wrap(f"{status_mark(figure.status)} {figure.status}\n{figure.provenance}")
             for widget in (row.mark, row.name, row.value):
-                widget.setToolTip(tip)
+                widget.setToolTip(plain_tooltip(tip))
             row.figure_id = figure.id
             self._set_clickable(row)
 

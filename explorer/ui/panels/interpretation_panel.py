@@ -41,7 +41,6 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -80,6 +79,7 @@ from explorer.analysis.interpretation import (
     skipped_milestones,
     survival_gain,
 )
+from explorer.ui.checked_spin import CheckedSpinBox
 from explorer.ui.models import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
 from explorer.ui.panels.tables import configure_table
@@ -87,6 +87,7 @@ from explorer.ui.plots.benefit_harm_plot import BenefitHarmPlot, BenefitHarmRow
 from explorer.ui.plots.icon_array import IconArrayWidget
 from explorer.ui.plots.posterior_plot import PosteriorPlot
 from explorer.ui.style import LEVEL_COLOURS, STATUS_COLOURS, arm_colours, status_mark
+from explorer.ui.tooltips import plain_tooltip
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TOOLTIP_WIDTH = 80
@@ -186,7 +187,7 @@ class FigureLine(QLabel):
             self.setText(
                 f"<span style='color:{colour}'>{status_mark(status)}</span> {html.escape(text)}"
             )
-        self.setToolTip(tooltip)
+        self.setToolTip(plain_tooltip(tooltip))
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if figure_id else Qt.CursorShape.ArrowCursor
         )
@@ -403,9 +404,12 @@ class InterpretationPanel(Panel):
         Per icon array id (``"pfs_6"``, ``"ae_<id>"``) its widget and export buttons.
     prior_combo : QComboBox
         Flat, sceptical, enthusiastic, custom (item data: the prior name).
-    prior_mean_spin, prior_sd_spin, threshold_spin : QDoubleSpinBox
+    prior_mean_spin, prior_sd_spin, threshold_spin : CheckedSpinBox
         Prior centre (HR), prior SD on the log scale (its minimum reads "flat"), and
         the clinically important threshold (HR).
+    bayes_entry_label : QLabel
+        What one of them refused or corrected and what to enter instead (hidden when
+        there is nothing to say).
     p_below_1_line, p_below_threshold_line, posterior_line : FigureLine
         The posterior results.
     posterior_plot : PosteriorPlot
@@ -595,13 +599,13 @@ class InterpretationPanel(Panel):
         self.prior_combo = QComboBox()
         for name, label in PRIOR_LABELS.items():
             self.prior_combo.addItem(label, name)
-        self.prior_mean_spin = QDoubleSpinBox()
+        self.prior_mean_spin = CheckedSpinBox("Prior centre (HR)")
         self.prior_mean_spin.setDecimals(3)
         self.prior_mean_spin.setRange(0.05, 5.0)
         self.prior_mean_spin.setSingleStep(0.05)
         self.prior_mean_spin.setValue(1.0)
         self.prior_mean_spin.setToolTip("Centre of the prior, as a hazard ratio")
-        self.prior_sd_spin = QDoubleSpinBox()
+        self.prior_sd_spin = CheckedSpinBox("Prior SD (log HR)", hint="(0 is a flat prior)")
         self.prior_sd_spin.setDecimals(3)
         self.prior_sd_spin.setRange(0.0, 3.0)
         self.prior_sd_spin.setSingleStep(0.01)
@@ -610,12 +614,17 @@ class InterpretationPanel(Panel):
             "Standard deviation of the prior on the log hazard ratio; at its minimum the prior "
             "is flat (no prior opinion)"
         )
-        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin = CheckedSpinBox("Clinically important threshold (HR)")
         self.threshold_spin.setDecimals(2)
         self.threshold_spin.setRange(0.1, 2.0)
         self.threshold_spin.setSingleStep(0.05)
         self.threshold_spin.setValue(1.0)
+        #: What a prior or threshold entry refused or corrected, and what to enter instead.
+        self.bayes_entry_label = _plain_label(style=f"color: {LEVEL_COLOURS['warn']};")
+        self.bayes_entry_label.setObjectName("bayes_entry_problem")
+        self.bayes_entry_label.hide()
         for spin in (self.prior_mean_spin, self.prior_sd_spin, self.threshold_spin):
+            spin.problem.connect(self._show_bayes_entry_problem)
             spin.setKeyboardTracking(False)
             spin.setMinimumHeight(spin.sizeHint().height())
         self.threshold_spin.setToolTip(
@@ -636,6 +645,7 @@ class InterpretationPanel(Panel):
         controls = QGroupBox("Prior and threshold")
         controls_layout = QVBoxLayout(controls)
         controls_layout.addLayout(form)
+        controls_layout.addWidget(self.bayes_entry_label)
         controls_layout.addWidget(self.threshold_note)
         controls_layout.addWidget(self.prior_note)
         reset_row = QHBoxLayout()
@@ -1280,6 +1290,11 @@ class InterpretationPanel(Panel):
         if self._binding:
             return
         self._recompute()
+
+    def _show_bayes_entry_problem(self, message: str) -> None:
+        """Say what a prior or threshold entry refused (empty: clears the message)."""
+        self.bayes_entry_label.setText(message)
+        self.bayes_entry_label.setVisible(bool(message))
 
     def _on_reset_bayes_clicked(self) -> None:
         self.set_bayes(self.priors.get("flat") or _flat_prior(), self._default_threshold)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.evidence.library import CutRecord, Library, LibraryError, TrialRecord
+from explorer.ui.tooltips import plain_tooltip
 
 __all__ = ["COLUMNS", "ID_ROLE", "LibraryModel", "LibraryPanel"]
 
@@ -204,7 +205,7 @@ def _trial_data(trial: TrialRecord, column: int, role: int):
         return "bundled" if trial.bundled else "imported"
     if role == Qt.ItemDataRole.ToolTipRole:
         lines = [trial.title, trial.population, f"Latest data cut: {trial.latest_cut}"]
-        return "\n".join(line for line in lines if line)
+        return plain_tooltip("\n".join(line for line in lines if line))
     return None
 
 
@@ -227,7 +228,7 @@ def _cut_data(cut: CutRecord, column: int, role: int):
         lines = [cut.citation, where, f"Evidence format {cut.schema_version}"]
         if not cut.date:
             lines.append("The date of the data cut is not reported.")
-        return "\n".join(lines)
+        return plain_tooltip("\n".join(lines))
     return None
 
 

@@ -55,6 +55,7 @@ from explorer.ui.models.frame_model import Column, FrameModel, RawRole
 from explorer.ui.panels.base import Panel
 from explorer.ui.plots.safety_plot import MAX_LABELLED_ROWS, SafetyPlot
 from explorer.ui.style import STATUS_COLOURS, arm_colours, qcolor
+from explorer.ui.tooltips import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -100,7 +101,7 @@ class SafetyTableModel(FrameModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self._tips)
         ):
-            return self._tips[section]
+            return plain_tooltip(self._tips[section])
         return super().headerData(section, orientation, role)
 
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from explorer.analysis.km_plot import KmArmCurve, KmPlotData
 from explorer.ui.style import ARM_PALETTE, STATUS_COLOURS, qcolor, status_mark
+from explorer.ui.tooltips import plain_tooltip
 
 __all__ = ["EMPTY_MESSAGE", "ROW_NAMES", "KmunicatePlot"]
 
@@ -318,7 +319,7 @@ class _RowLabels(pg.GraphicsWidget):
             room = (max(self.span, own) if spec.header else own) - indent - 2
             text = metrics.elidedText(spec.text, Qt.TextElideMode.ElideRight, max(room, 10))
             item.setText(text)
-            item.setToolTip(spec.text if text != spec.text else "")
+            item.setToolTip(plain_tooltip(spec.text) if text != spec.text else "")
             y = (i + 0.5) * self.row_height - metrics.height() / 2
             item.setPos(indent, y)
 
@@ -768,7 +769,7 @@ class KmunicatePlot(pg.GraphicsLayoutWidget):
         pixel = self.plot_view.viewPixelSize()[1]
         tip = self.tip_at(point.x(), point.y(), tolerance=HOVER_PIXELS * pixel)
         if tip:
-            QToolTip.showText(QCursor.pos(), tip, self)
+            QToolTip.showText(QCursor.pos(), plain_tooltip(tip), self)
         else:
             QToolTip.hideText()
 
