@@ -32,6 +32,7 @@ from explorer.ui.plots.kmunicate_plot import (
     KmunicatePlot,
 )
 from explorer.ui.style import ARM_PALETTE
+from explorer.ui.tooltips import tooltip_as_text
 
 TIMES = tuple(float(t) for t in range(0, 25, 3))  # nine columns: 0, 3, …, 24 months
 COLOURS = {"trt": "#0072B2", "ctl": "#E69F00"}
@@ -395,7 +396,10 @@ def test_labels_from_files_are_drawn_as_plain_text(plot, data):
     assert plot.title_text.item.document().toPlainText() == "<i>Figure</i> 2 & <script>"
     assert plot.left_axis.label.toPlainText().strip() == "<b>OS</b> (%)"
     assert plot.caption_text.text().startswith("a < b & <br>c")
-    assert plot.table_texts["trt"]["At risk"][4].toolTip().startswith("<b>Drug</b>: ")
+    # The tooltip is escaped so Qt shows the arm's name literally, not in bold.
+    tip = plot.table_texts["trt"]["At risk"][4].toolTip()
+    assert tooltip_as_text(tip).startswith("<b>Drug</b>: ")
+    assert "&lt;b&gt;Drug&lt;/b&gt;" in tip
     assert plot.tip_at(0.0, 100.0).startswith("<b>Drug</b>\n")
 
 

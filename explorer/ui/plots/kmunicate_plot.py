@@ -686,7 +686,7 @@ class KmunicatePlot(pg.GraphicsLayoutWidget):
                     item.setFont(font)
                     if text.endswith(PUBLISHED_MARK):
                         item.setAnchor(_digits_centred(item, text[: -len(PUBLISHED_MARK)]))
-                    item.setToolTip(tip)
+                    item.setToolTip(plain_tooltip(tip))
                     item.setPos(t, y)
                     self.table_view.addItem(item)
                     texts.append(item)
