@@ -373,13 +373,16 @@ def _build(study: Mapping, origin: str, locator: str) -> Evidence:
         return from_dict(data, origin=origin)
     except EvidenceError as exc:
         # A record the importer converted but the evidence rules refuse: name the
-        # place in the record the offending number came from.
-        section = _source_section(data, exc.path)
+        # place in the record the offending number came from. A derived figure (a total
+        # summed by the importer) has no such place, so the first problem that has one
+        # is reported; only when none has is the place left to the evidence path.
+        located = [(_source_section(data, path), path, problem) for path, problem in exc.problems]
+        section, path, problem = next((item for item in located if item[0]), located[0])
         place = _join(locator, section) if section else locator
         raise EvidenceError(
             origin,
             place,
-            f"{exc.problem} (in the imported evidence at {exc.path or 'the top level'})",
+            f"{problem} (in the imported evidence at {path or 'the top level'})",
         ) from None
 
 
