@@ -122,12 +122,27 @@ def load(path: str | os.PathLike) -> Evidence:
         error names the file, the place and the problem.
     """
     origin = os.fspath(path)
+    return loads(read_text(path), origin=origin)
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The UTF-8 text of ``path``; files over :data:`MAX_BYTES` are refused unread.
+
+    The one place every file reader (evidence, registry records) opens a file, so they
+    all refuse the same files with the same words.
+
+    Raises
+    ------
+    EvidenceError
+        Naming the file: not found, a folder, too large, not UTF-8, unreadable.
+    """
+    origin = os.fspath(path)
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
             raise EvidenceError(origin, "", too_large(size))
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            return handle.read()
     except FileNotFoundError:
         raise EvidenceError(origin, "", "file not found") from None
     except IsADirectoryError:
@@ -138,7 +153,6 @@ def load(path: str | os.PathLike) -> Evidence:
         ) from None
     except OSError as exc:
         raise EvidenceError(origin, "", f"cannot be read: {exc.strerror or exc}") from None
-    return loads(text, origin=origin)
 
 
 def loads(text: str, *, origin: str = "<string>") -> Evidence:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 
-from explorer.evidence.errors import EvidenceError
-from explorer.evidence.load import MAX_BYTES, from_dict, parse_json, too_large
+from explorer.evidence.load import MAX_BYTES, from_dict, parse_json, read_text
 from explorer.evidence.model import Evidence
 
 __all__ = ["MAX_BYTES", "read_any"]
@@ -33,7 +32,7 @@ def read_any(path: str | os.PathLike) -> list[Evidence]:
     from explorer.evidence import ctgov
 
     origin = os.fspath(path)
-    text = _read_text(path, origin)
+    text = read_text(path)
     body = text.lstrip("\ufeff \t\r\n")
     if body.startswith("<"):
         return ctgov.read_registry_text(text, origin=origin)  # names classic XML
@@ -41,22 +40,3 @@ def read_any(path: str | os.PathLike) -> list[Evidence]:
     if ctgov.sniff(data, origin=origin) == "evidence":
         return [from_dict(data, origin=origin)]
     return ctgov.read_registry_text(text.removeprefix("\ufeff"), origin=origin)
-
-
-def _read_text(path: str | os.PathLike, origin: str) -> str:
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            raise EvidenceError(origin, "", too_large(size))
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise EvidenceError(origin, "", "file not found") from None
-    except IsADirectoryError:
-        raise EvidenceError(origin, "", "is a folder, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(
-            origin, "", f"not UTF-8 text (undecodable byte at offset {exc.start})"
-        ) from None
-    except OSError as exc:
-        raise EvidenceError(origin, "", f"cannot be read: {exc.strerror or exc}") from None
