@@ -14,7 +14,7 @@ from explorer.evidence.library import Library
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"
 MADE_UP = FIXTURES / "made-up-three-arm.json"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ctgov"
+SHARED = Path(__file__).parents[1] / "fixtures" / "ctgov" / "real"
 
 
 @pytest.fixture
@@ -90,7 +90,6 @@ def test_neither_evidence_nor_a_registry_record_is_named(lib, tmp_path):
     assert str(path) in str(info.value)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the real registry records are not here")
 def test_the_real_registry_records_import_and_the_legacy_one_is_refused(lib):
     for path in sorted((SHARED / "v2").glob("*.json")):
         (result,) = lib.import_file(path)
