@@ -22,3 +22,18 @@ def set_row_ticks(
     axis.setTicks([[(float(i), t) for i, t in enumerate(texts)], []])
     widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
     axis.setWidth(widest + axis.style["tickTextOffset"][0] + 12)
+
+
+def fix_row_plot(plot: pg.PlotItem) -> None:
+    """A still plot of rows listed top to bottom, labelled on the left and right.
+
+    No menu, buttons or mouse panning (the rows are the table's, the axis is fixed), the
+    first row on top, and tick marks off on the row axes where labels sit instead.
+    """
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMouseEnabled(x=False, y=False)
+    plot.getViewBox().invertY(True)
+    plot.showAxis("right")
+    for side in ("left", "right"):
+        plot.getAxis(side).setStyle(tickLength=0)

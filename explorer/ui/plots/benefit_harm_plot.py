@@ -23,7 +23,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
-from explorer.ui.plots.axes import set_row_ticks
+from explorer.ui.plots.axes import fix_row_plot, set_row_ticks
 from explorer.ui.style import qcolor, status_mark
 
 #: Okabe–Ito colours for the two rows (not the arms' colours): benefit green, harm vermillion.
@@ -138,14 +138,8 @@ class BenefitHarmPlot(pg.PlotWidget):
         self.number_axis = top
         self.rows: tuple[BenefitHarmRow, ...] = ()
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.getViewBox().invertY(True)
+        fix_row_plot(plot)
         plot.showAxis("top")
-        plot.showAxis("right")
-        for side in ("left", "right"):
-            plot.getAxis(side).setStyle(tickLength=0)
         plot.showGrid(x=True, y=False, alpha=0.12)
         plot.setLabel(
             "top", "… that is, one more patient for every N treated (N = 100 / difference)"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QGraphicsPolygonItem
 from explorer.analysis import REPORTED
 from explorer.analysis.compare import HIGHLIGHTED_METHOD, METHOD_NAMES, Comparison
 from explorer.analysis.figures import format_number
-from explorer.ui.plots.axes import set_row_ticks
+from explorer.ui.plots.axes import fix_row_plot, set_row_ticks
 from explorer.ui.plots.forest_plot import RatioAxis
 from explorer.ui.style import EFFECT_COLOUR, qcolor
 
@@ -90,13 +90,7 @@ class CompareForest(pg.PlotWidget):
         self.setAccessibleName("Cross-trial forest plot")
         self.ratio_axis = axis
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.getViewBox().invertY(True)
-        plot.showAxis("right")
-        plot.getAxis("right").setStyle(tickLength=0)
-        plot.getAxis("left").setStyle(tickLength=0)
+        fix_row_plot(plot)
         for side in ("left", "right", "bottom"):  # no "(x0.001)" unit scaling in the labels
             plot.getAxis(side).enableAutoSIPrefix(False)
         plot.showGrid(x=True, y=False, alpha=0.12)

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, Signal
 
 from explorer.analysis import REPORTED
 from explorer.analysis.endpoints import ForestData
-from explorer.ui.plots.axes import set_row_ticks
+from explorer.ui.plots.axes import fix_row_plot, set_row_ticks
 from explorer.ui.style import EFFECT_COLOUR, qcolor
 
 #: Widest row label on either side, in pixels (longer ones are elided; the table has them whole).
@@ -66,13 +66,7 @@ class ForestPlot(pg.PlotWidget):
         super().__init__(parent, axisItems={"bottom": ratio_axis})
         self.ratio_axis = ratio_axis
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.getViewBox().invertY(True)
-        plot.showAxis("right")
-        plot.getAxis("right").setStyle(tickLength=0)
-        plot.getAxis("left").setStyle(tickLength=0)
+        fix_row_plot(plot)
         plot.showGrid(x=True, y=False, alpha=0.12)
         self.selection_band = pg.LinearRegionItem(
             values=(-0.5, 0.5),
