@@ -12,6 +12,8 @@ from jsonschema import Draft202012Validator
 from explorer import evidence, resources
 from explorer.evidence import EvidenceError, format_path
 from explorer.evidence.validate import _semantic_problems
+from tests.evidence.mutations import delete_at as _delete
+from tests.evidence.mutations import set_at as _set
 
 
 @pytest.fixture(scope="module")
@@ -21,28 +23,6 @@ def base() -> dict:
 
 def _source(quote: str = "x") -> dict:
     return {"document": "asco2023", "section": "Results", "quote": quote}
-
-
-def _set(*keys, value):
-    """A mutation that sets data[k0][k1]...[kn] = value."""
-
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(*keys):
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        del node[keys[-1]]
-
-    return mutate
 
 
 ET_MEDIAN = ("endpoints", 0, "medians", "et")

@@ -22,6 +22,8 @@ from explorer import evidence, resources
 from explorer.evidence import EvidenceError
 from explorer.evidence.validate import minimum_version
 from explorer.evidence.write import evidence_to_dict, save_with_km_figures
+from tests.evidence.mutations import delete_at as _delete
+from tests.evidence.mutations import set_at as _set
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATED_11 = ROOT / "tests" / "fixtures" / "digitised" / "simulated-trial.json"
@@ -407,26 +409,6 @@ def test_two_arm_effect_may_leave_its_arms_unnamed():
 # --- one test per new error -----------------------------------------------------------
 
 OM = ("outcome_measures", 0)
-
-
-def _set(*keys, value):
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(*keys):
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        del node[keys[-1]]
-
-    return mutate
 
 
 def _add_control(data):

@@ -14,6 +14,8 @@ from jsonschema import Draft202012Validator
 from explorer import evidence, resources
 from explorer.evidence import EvidenceError, KmCurve, RiskTable
 from explorer.evidence.validate import survival_rises, validate_km_figure
+from tests.evidence.mutations import delete_at as _delete
+from tests.evidence.mutations import set_at as _set
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "evidence-format.md"
@@ -38,26 +40,6 @@ def base() -> dict:
 
 
 FIG = ("km_figures", 0)
-
-
-def _set(*keys, value):
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(*keys):
-    def mutate(data):
-        node = data
-        for key in keys[:-1]:
-            node = node[key]
-        del node[keys[-1]]
-
-    return mutate
 
 
 def _append(*keys, value):
