@@ -13,7 +13,6 @@ PDF itself must be written.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -21,49 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from explorer import resources
 from explorer.analysis import summarize
 from explorer.evidence import from_dict
 from explorer.evidence.ctgov import read_registry_file
 from explorer.report.html import build_html, running_header
+from tests.hostile import MARKER, marked
+from tests.hostile import hostile_palmira as hostile_palmira_data
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-MARKER = '<b>bold</b> <img src=x onerror=alert(1)> &amp; <a href="x">link</a>'
-
-
-def marked(text: str) -> str:
-    return f"{text} {MARKER}"
-
-
-def _mark_quotes(node: object) -> None:
-    if isinstance(node, dict):
-        source = node.get("source")
-        if isinstance(source, dict) and isinstance(source.get("quote"), str):
-            source["quote"] = marked(source["quote"])
-        for value in node.values():
-            _mark_quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            _mark_quotes(value)
 
 
 def hostile_palmira():
     """PALMIRA with the marker in every name the report prints."""
-    data = json.loads(resources.read_text(resources.PALMIRA))
-    for key in ("acronym", "title", "population"):
-        data["trial"][key] = marked(data["trial"][key])
-    data["trial"]["citation"]["text"] = marked(data["trial"]["citation"]["text"])
-    data["data_cut"]["label"] = marked(data["data_cut"]["label"])
-    for group, key in (
-        ("arms", "label"),
-        ("populations", "label"),
-        ("endpoints", "name"),
-        ("adverse_events", "term"),
-    ):
-        for item in data[group]:
-            item[key] = marked(item[key])
-    _mark_quotes(data)
-    return from_dict(data, origin="hostile.json")
+    return from_dict(hostile_palmira_data(), origin="hostile.json")
 
 
 def hostile_registry_record():

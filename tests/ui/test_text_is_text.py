@@ -63,56 +63,13 @@ from explorer.evidence import from_dict
 from explorer.evidence.ctgov import read_registry_file
 from explorer.evidence.library import Library
 from explorer.ui.main_window import MainWindow
+from tests.hostile import MARKER, hostile_palmira, mark_quotes, marked
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 #: The text a hostile (or careless) file puts in every name it holds.
-MARKER = '<b>bold</b> <img src=x onerror=alert(1)> &amp; <a href="x">link</a>'
 _SPACE = re.compile(r"\s+")
 #: Models without a tree (PySide6 makes their ``hasChildren`` private).
 FLAT_MODELS = (QAbstractListModel, QAbstractTableModel)
-
-
-def marked(text: str) -> str:
-    return f"{text} {MARKER}"
-
-
-# -- building the hostile evidence --------------------------------------------------------
-
-
-def _mark_quotes(node: object) -> None:
-    """Every ``source.quote`` in the evidence JSON, marked (in place)."""
-    if isinstance(node, dict):
-        source = node.get("source")
-        if isinstance(source, dict) and isinstance(source.get("quote"), str):
-            source["quote"] = marked(source["quote"])
-        for value in node.values():
-            _mark_quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            _mark_quotes(value)
-
-
-def hostile_palmira(cut_label: str = "Primary PFS analysis") -> dict:
-    """The bundled PALMIRA evidence as JSON with the marker in every name it shows."""
-    data = json.loads(resources.read_text(resources.PALMIRA))
-    trial = data["trial"]
-    for key in ("acronym", "title", "population", "setting"):
-        trial[key] = marked(trial[key])
-    trial["citation"]["text"] = marked(trial["citation"]["text"])
-    data["data_cut"]["label"] = marked(cut_label)
-    for arm in data["arms"]:
-        arm["label"] = marked(arm["label"])
-        arm["description"] = marked(arm["description"])
-    for population in data["populations"]:
-        population["label"] = marked(population["label"])
-    for endpoint in data["endpoints"]:
-        endpoint["name"] = marked(endpoint["name"])
-    for event in data["adverse_events"]:
-        event["term"] = marked(event["term"])
-    for document in data["documents"]:
-        document["title"] = marked(document["title"])
-    _mark_quotes(data)
-    return data
 
 
 # -- rendering text the way Qt does ---------------------------------------------------------
@@ -314,7 +271,7 @@ def hostile_digitised_trial() -> dict:
         endpoint["name"] = marked(endpoint["name"])
     for figure in data["km_figures"]:
         figure["label"] = marked(figure["label"])
-    _mark_quotes(data)
+    mark_quotes(data)
     return data
 
 
