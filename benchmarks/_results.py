@@ -8,12 +8,14 @@ which gathers them into the "Summary" table at the top of the file.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import os
 import platform
 import re
 import shlex
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -116,3 +118,27 @@ def update_section(
     else:
         text = text.rstrip("\n") + "\n\n" + new
     path.write_text(text, encoding="utf-8")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark takes: ``--no-write``, ``--results``, ``--json``."""
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
+
+
+def publish(
+    ns: argparse.Namespace,
+    argv: Sequence[str] | None,
+    script: str,
+    heading: str,
+    body: list[str],
+    numbers: Mapping[str, Any],
+) -> None:
+    """Print ``body``, write ``numbers`` to ``--json`` and, unless ``--no-write``, the
+    section ``heading`` of ``--results`` with the command that produced it."""
+    print("\n".join(body))
+    write_numbers(ns.json, numbers)
+    if not ns.no_write:
+        args = argv if argv is not None else sys.argv[1:]
+        update_section(ns.results, heading, body, command_line(script, args))

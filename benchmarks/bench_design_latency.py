@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, command_line, update_section, write_numbers
+from _results import add_output_options, publish
 
 HEADING = "## Design panel: change to redraw (bench_design_latency.py)"
 BUDGET_MS = 16.0
@@ -179,17 +179,10 @@ def report(result: dict) -> tuple[list[str], dict]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=50, help="edits to time (default 50)")
-    parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
+    add_output_options(parser)
     ns = parser.parse_args(argv)
     body, numbers = report(measure(ns.changes))
-    print("\n".join(body))
-    write_numbers(ns.json, numbers)
-    if not ns.no_write:
-        args = argv if argv is not None else sys.argv[1:]
-        command = command_line("benchmarks/bench_design_latency.py", args)
-        update_section(ns.results, HEADING, body, command)
+    publish(ns, argv, "benchmarks/bench_design_latency.py", HEADING, body, numbers)
     return 0
 
 

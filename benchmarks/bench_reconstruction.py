@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, command_line, update_section, write_numbers
+from _results import add_output_options, publish
 
 from explorer.stats import survival
 
@@ -145,17 +145,10 @@ def measure(repeat: int) -> tuple[list[str], dict]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="timed runs (default 7)")
-    parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
+    add_output_options(parser)
     ns = parser.parse_args(argv)
     body, numbers = measure(ns.repeat)
-    print("\n".join(body))
-    write_numbers(ns.json, numbers)
-    if not ns.no_write:
-        args = argv if argv is not None else sys.argv[1:]
-        command = command_line("benchmarks/bench_reconstruction.py", args)
-        update_section(ns.results, HEADING, body, command)
+    publish(ns, argv, "benchmarks/bench_reconstruction.py", HEADING, body, numbers)
     return 0
 
 

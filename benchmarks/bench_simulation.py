@@ -44,7 +44,7 @@ from scipy import stats
 
 # benchmarks/_results.py, importable also when this file is loaded by path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, command_line, update_section, write_numbers
+from _results import add_output_options, publish
 
 from explorer.analysis.design import inputs_from_evidence
 from explorer.evidence import load_bundled
@@ -280,17 +280,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="trials the scipy loop analyses (default all; fewer: extrapolated)",
     )
     parser.add_argument("--no-rpact", action="store_true", help="skip rpact")
-    parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--json", type=Path, help="also write the headline numbers here")
+    add_output_options(parser)
     ns = parser.parse_args(argv)
     body, numbers = measure(ns.n_sims, ns.runs, ns.loop_trials, with_rpact=not ns.no_rpact)
-    print("\n".join(body))
-    write_numbers(ns.json, numbers)
+    publish(ns, argv, "benchmarks/bench_simulation.py", HEADING, body, numbers)
     if not ns.no_write:
-        args = argv if argv is not None else sys.argv[1:]
-        command = command_line("benchmarks/bench_simulation.py", args)
-        update_section(ns.results, HEADING, body, command)
         print(f"\nwritten: {ns.results}", file=sys.stderr)
     return 0
 
