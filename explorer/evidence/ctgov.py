@@ -681,6 +681,18 @@ class _Converter:
         parent = self.protocol if section == "protocolSection" else self.results
         return self.r.obj(parent.get(name), (section, name))
 
+    def obj_at(self, *path: str) -> Mapping:
+        """The object at ``path`` from the record's root ({} when absent); each object on
+        the way must be one, and a failure names the path up to it."""
+        node = self.study
+        for i in range(len(path)):
+            node = self.r.obj(node.get(path[i]), path[: i + 1])
+        return node
+
+    def text_at(self, *path: str) -> str | None:
+        """The text at ``path`` from the record's root (None when absent)."""
+        return self.r.text(self.obj_at(*path[:-1]).get(path[-1]), path)
+
     def run(self) -> dict:
         r = self.r
         ident = self.module("protocolSection", "identificationModule")
@@ -690,13 +702,8 @@ class _Converter:
             r.fail((*id_path, "nctId"), f"must be an NCT number like NCT01234567 (found {nct!r})")
         self.nct = nct
         status = self.module("protocolSection", "statusModule")
-        posted = r.obj(
-            status.get("lastUpdatePostDateStruct"),
-            ("protocolSection", "statusModule", "lastUpdatePostDateStruct"),
-        )
-        posted_date = r.text(
-            posted.get("date"),
-            ("protocolSection", "statusModule", "lastUpdatePostDateStruct", "date"),
+        posted_date = self.text_at(
+            "protocolSection", "statusModule", "lastUpdatePostDateStruct", "date"
         )
         self.posted = posted_date
         title = r.text(ident.get("briefTitle"), (*id_path, "briefTitle")) or r.text(
@@ -798,16 +805,10 @@ class _Converter:
         return trial
 
     def study_type(self) -> str | None:
-        design = self.module("protocolSection", "designModule")
-        return self.r.text(
-            design.get("studyType"), ("protocolSection", "designModule", "studyType")
-        )
+        return self.text_at("protocolSection", "designModule", "studyType")
 
     def design_info(self) -> Mapping:
-        design = self.module("protocolSection", "designModule")
-        return self.r.obj(
-            design.get("designInfo"), ("protocolSection", "designModule", "designInfo")
-        )
+        return self.obj_at("protocolSection", "designModule", "designInfo")
 
     def setting(self, design: Mapping) -> str:
         kind = (self.study_type() or "").lower()
@@ -827,17 +828,8 @@ class _Converter:
         return head + (f": {', '.join(words)}" if words else "") + " (as registered)"
 
     def context(self, design: Mapping) -> dict[str, str]:
-        r = self.r
         out: dict[str, str] = {}
-        sponsor = self.module("protocolSection", "sponsorCollaboratorsModule")
-        lead = r.obj(
-            sponsor.get("leadSponsor"),
-            ("protocolSection", "sponsorCollaboratorsModule", "leadSponsor"),
-        )
-        name = r.text(
-            lead.get("name"),
-            ("protocolSection", "sponsorCollaboratorsModule", "leadSponsor", "name"),
-        )
+        name = self.text_at("protocolSection", "sponsorCollaboratorsModule", "leadSponsor", "name")
         if name:
             out["Sponsor"] = name
         masking = self.masking_info()
@@ -853,10 +845,7 @@ class _Converter:
         return out
 
     def masking_info(self) -> Mapping:
-        return self.r.obj(
-            self.design_info().get("maskingInfo"),
-            ("protocolSection", "designModule", "designInfo", "maskingInfo"),
-        )
+        return self.obj_at("protocolSection", "designModule", "designInfo", "maskingInfo")
 
     def data_cut(self, status: Mapping) -> dict:
         label = "Results posted on ClinicalTrials.gov" + (
